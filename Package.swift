@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "cutaway",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cutaway", targets: ["cutaway"]),
+        .library(name: "CutawayModel", targets: ["CutawayModel"]),
+        .library(name: "CutawayReaders", targets: ["CutawayReaders"]),
+        .library(name: "CutawayRender", targets: ["CutawayRender"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // ioctl(2) is variadic in C and NS_GET_* are function-like macros: a tiny shim
+        // gives Swift typed entry points (see ioctl_ns(2)).
+        .target(name: "CNamespaceIoctl"),
+        // Plain Codable value types and the analysis that works on them. No I/O.
+        .target(name: "CutawayModel"),
+        // Pure parsers for the kernel's text formats plus the I/O seam (ProcSource).
+        .target(
+            name: "CutawayReaders",
+            dependencies: [
+                "CutawayModel", "CNamespaceIoctl",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Text reports built from the model only.
+        .target(name: "CutawayRender", dependencies: ["CutawayModel"]),
+        .executableTarget(
+            name: "cutaway",
+            dependencies: [
+                "CutawayModel", "CutawayReaders", "CutawayRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CutawayTests",
+            dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "cutaway"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,86 @@
+/// Lookups over a ``Snapshot``, built once in O(n) so that trees and reports never scan.
+public struct SnapshotIndex: Sendable {
+    public let snapshot: Snapshot
+    private let namespaceSlots: [NamespaceKey: Int]
+    private let processSlots: [Int32: Int]
+    private let mountTableSlots: [UInt64: Int]
+    private let idMapSlots: [UInt64: Int]
+
+    /// `(type, inode)`: the identity of a namespace within one snapshot.
+    public struct NamespaceKey: Hashable, Sendable {
+        public var type: NamespaceType
+        public var inode: UInt64
+        public init(_ type: NamespaceType, _ inode: UInt64) { self.type = type; self.inode = inode }
+    }
+
+    public init(_ snapshot: Snapshot) {
+        self.snapshot = snapshot
+        var ns: [NamespaceKey: Int] = [:]
+        for (i, n) in snapshot.namespaces.enumerated() { ns[NamespaceKey(n.type, n.inode)] = i }
+        namespaceSlots = ns
+        var ps: [Int32: Int] = [:]
+        for (i, p) in snapshot.processes.enumerated() { ps[p.pid] = i }
+        processSlots = ps
+        var mt: [UInt64: Int] = [:]
+        for (i, t) in snapshot.mountTables.enumerated() { mt[t.mountNamespace] = i }
+        mountTableSlots = mt
+        var im: [UInt64: Int] = [:]
+        for (i, m) in snapshot.idMaps.enumerated() { im[m.userNamespace] = i }
+        idMapSlots = im
+    }
+
+    public func namespace(_ type: NamespaceType, _ inode: UInt64) -> Namespace? {
+        namespaceSlots[NamespaceKey(type, inode)].map { snapshot.namespaces[$0] }
+    }
+
+    public func process(_ pid: Int32) -> ProcessRecord? { processSlots[pid].map { snapshot.processes[$0] } }
+
+    public func mountTable(_ mountNamespace: UInt64) -> MountTable? { mountTableSlots[mountNamespace].map { snapshot.mountTables[$0] } }
+
+    public func idMaps(_ userNamespace: UInt64) -> UserNamespaceIDMaps? { idMapSlots[userNamespace].map { snapshot.idMaps[$0] } }
+
+    /// The oldest member process (earliest start time, then lowest pid), as lsns's PID column.
+    public func leader(of namespace: Namespace) -> ProcessRecord? {
+        var best: ProcessRecord?
+        for pid in namespace.pids {
+            guard let p = process(pid) else { continue }
+            if let b = best, (b.startTime, b.pid) <= (p.startTime, p.pid) { continue }
+            best = p
+        }
+        return best
+    }
+
+    /// The process that is PID 1 inside a pid namespace (last `NSpid` entry 1), if it is visible.
+    public func initProcess(of pidNamespace: Namespace) -> ProcessRecord? {
+        guard pidNamespace.type == .pid else { return nil }
+        return pidNamespace.pids.lazy.compactMap { process($0) }.first { $0.innermostPID == 1 }
+    }
+
+    /// Whether `namespace` is one of the reader's own (the "host" view).
+    public func isReaders(_ namespace: Namespace) -> Bool { snapshot.reader.namespaces[namespace.type] == namespace.inode }
+
+    /// The user namespace chain of a process, outermost (initial) first. Hidden ancestors are included.
+    public func userNamespaceChain(of pid: Int32) -> [Namespace] {
+        guard let p = process(pid), let inode = p.namespaces[.user] else { return [] }
+        return ancestry(of: .user, inode)
+    }
+
+    /// A namespace and its parents (pid/user), outermost first; stops at a missing or repeated link.
+    public func ancestry(of type: NamespaceType, _ inode: UInt64) -> [Namespace] {
+        var chain: [Namespace] = []
+        var seen: Set<UInt64> = []
+        var next: UInt64? = inode
+        while let current = next, seen.insert(current).inserted, let ns = namespace(type, current) {
+            chain.append(ns)
+            next = ns.parent
+        }
+        return chain.reversed()
+    }
+
+    /// The mount namespace's member processes' first pid, for naming it ("mnt:4026532290 (pid 1234 bash)").
+    public func describeMountNamespace(_ inode: UInt64) -> String {
+        guard let ns = namespace(.mnt, inode) else { return "mnt:\(inode)" }
+        if let leader = leader(of: ns) { return "mnt:\(inode) (pid \(leader.pid) \(leader.command))" }
+        return "mnt:\(inode)"
+    }
+}

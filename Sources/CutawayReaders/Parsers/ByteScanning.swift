@@ -1,0 +1,76 @@
+/// Small helpers for parsing the kernel's ASCII text formats straight from bytes.
+enum ByteScanning {
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let newline = UInt8(ascii: "\n")
+    static let colon = UInt8(ascii: ":")
+
+    /// Unsigned decimal; nil for empty input, any non-digit, or overflow.
+    static func decimal<T: FixedWidthInteger>(_ bytes: some Collection<UInt8>, as: T.Type = T.self) -> T? {
+        guard !bytes.isEmpty else { return nil }
+        var value: T = 0
+        for b in bytes {
+            guard b >= 0x30, b <= 0x39 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(T(b - 0x30))
+            if o1 || o2 { return nil }
+            value = s
+        }
+        return value
+    }
+
+    /// Signed decimal (a leading `-` allowed).
+    static func signedDecimal<T: FixedWidthInteger & SignedInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type = T.self) -> T? {
+        if bytes.first == UInt8(ascii: "-") {
+            return decimal(bytes.dropFirst(), as: T.self).map { -$0 }
+        }
+        return decimal(bytes, as: T.self)
+    }
+
+    /// Splits at every `separator`, keeping empty pieces (two spaces in a row = an empty field).
+    static func split(_ bytes: ArraySlice<UInt8>, on separator: UInt8) -> [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex
+        var i = start
+        while i < bytes.endIndex {
+            if bytes[i] == separator {
+                out.append(bytes[start..<i])
+                start = i + 1
+            }
+            i += 1
+        }
+        out.append(bytes[start..<bytes.endIndex])
+        return out
+    }
+
+    /// Splits at runs of spaces and tabs, dropping empty pieces.
+    static func words(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            while i < bytes.endIndex, bytes[i] == space || bytes[i] == tab { i += 1 }
+            let start = i
+            while i < bytes.endIndex, bytes[i] != space, bytes[i] != tab { i += 1 }
+            if i > start { out.append(bytes[start..<i]) }
+        }
+        return out
+    }
+
+    /// Lines without their terminating newline; a final line without newline counts, an empty
+    /// tail after the last newline does not.
+    static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var out = split(bytes[...], on: newline)
+        if out.last?.isEmpty == true { out.removeLast() }
+        return out
+    }
+
+    /// Text for an error message: printable ASCII kept, the rest `\xHH`, cut to `limit` bytes.
+    static func quoted(_ bytes: some Collection<UInt8>, limit: Int = 40) -> String {
+        var s = "\""
+        for b in bytes.prefix(limit) {
+            if b >= 0x20, b < 0x7f, b != UInt8(ascii: "\"") { s.unicodeScalars.append(UnicodeScalar(b)) } else { s += "\\x" + String(b, radix: 16).leftPadded(to: 2) }
+        }
+        if bytes.count > limit { s += "…" }
+        return s + "\""
+    }
+}

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CNamespaceIoctl
+import CutawayModel
+import SystemPackage
+
+/// Answers "who is the parent / owner of this namespace" for a ``ProcSource``.
+public protocol NamespaceInspector: AnyObject {
+    func inspect(path: String, type: NamespaceType, inode: UInt64) -> NamespaceInspection
+    /// Everything learned so far (recorded into captures).
+    var knownFacts: [NamespaceFacts] { get }
+}
+
+/// The live answer, through the nsfs ioctls of ioctl_ns(2) on a namespace file opened
+/// read-only under the proc root (`PID/ns/TYPE`, `PID/fd/N`, `PID/root/run/netns/NAME`).
+/// Opening a namespace file does not enter it: the calling process's namespaces never change.
+///
+/// - NS_GET_PARENT / NS_GET_USERNS fail with EPERM at the top of what the reader may see
+///   (the initial namespace, or the reader's own user namespace): that is the end of the
+///   chain, not an error.
+/// - Ancestors that no process is in any more are found by following the returned fds.
+/// - Each namespace is asked once (memoized by type and inode).
+public final class LiveNamespaceInspector: NamespaceInspector {
+    private let procRoot: FilePath
+    private var memo: [SnapshotIndex.NamespaceKey: NamespaceFacts] = [:]
+
+    public init(procRoot: FilePath = "/proc") { self.procRoot = procRoot }
+
+    public var knownFacts: [NamespaceFacts] { Array(memo.values) }
+
+    public func inspect(path: String, type: NamespaceType, inode: UInt64) -> NamespaceInspection {
+        if let known = memo[.init(type, inode)] { return NamespaceInspection(subject: known) }
+        let fd = open(procRoot.appending(path).string, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return NamespaceInspection(subject: nil, openError: ProcReadError(errno: Errno(rawValue: errno))) }
+        defer { close(fd) }
+        // The link can change between readlink and open (setns): describe what was opened.
+        let actual = Self.inode(of: fd) ?? inode
+        var discovered: [NamespaceFacts] = []
+        let facts = describe(fd: fd, type: type, inode: actual, discovered: &discovered)
+        guard actual == inode else {
+            return NamespaceInspection(subject: nil, discovered: discovered + [facts], openError: .gone)
+        }
+        return NamespaceInspection(subject: facts, discovered: discovered)
+    }
+
+    static func inode(of fd: Int32) -> UInt64? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return UInt64(st.st_ino)
+    }
+
+    private func describe(fd: Int32, type: NamespaceType, inode: UInt64, discovered: inout [NamespaceFacts]) -> NamespaceFacts {
+        let key = SnapshotIndex.NamespaceKey(type, inode)
+        if let known = memo[key] { return known }
+        var facts = NamespaceFacts(type: type, inode: inode)
+        memo[key] = facts // breaks any loop while ancestors are asked
+
+        var id: UInt64 = 0
+        if cutaway_ns_get_id(fd, &id) == 0 { facts.id = id }
+
+        if type.isHierarchical {
+            let parentFD = cutaway_ns_get_parent(fd)
+            if parentFD >= 0 {
+                defer { close(parentFD) }
+                if let p = Self.inode(of: parentFD) {
+                    facts.parent = p
+                    if memo[.init(type, p)] == nil { discovered.append(describe(fd: parentFD, type: type, inode: p, discovered: &discovered)) }
+                }
+            } else if let problem = Self.problem(errno, asking: "parent") {
+                facts.problems.append(problem)
+            }
+        }
+        let ownerFD = cutaway_ns_get_userns(fd)
+        if ownerFD >= 0 {
+            defer { close(ownerFD) }
+            if let o = Self.inode(of: ownerFD) {
+                facts.owner = o
+                if memo[.init(.user, o)] == nil { discovered.append(describe(fd: ownerFD, type: .user, inode: o, discovered: &discovered)) }
+            }
+        } else if let problem = Self.problem(errno, asking: "owner") {
+            facts.problems.append(problem)
+        }
+        if type == .user {
+            var uid: UInt32 = 0
+            if cutaway_ns_get_owner_uid(fd, &uid) == 0 { facts.ownerUID = uid }
+        }
+        memo[key] = facts
+        return facts
+    }
+
+    /// nil for "no answer by design" (EPERM: top of the visible hierarchy), a sentence otherwise.
+    private static func problem(_ code: Int32, asking what: String) -> String? {
+        switch code {
+        case EPERM: nil
+        case ENOTTY, ENOSYS: "\(what): this kernel has no nsfs ioctls (Linux 4.9+ needed)"
+        default: "\(what): \(Errno(rawValue: code))"
+        }
+    }
+
+    /// Probes the interfaces on the reader's own pid namespace: (hierarchy, ids).
+    static func probe(procRoot: FilePath) -> (hierarchy: Bool, ids: Bool) {
+        let fd = open(procRoot.appending("self/ns/pid").string, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return (false, false) }
+        defer { close(fd) }
+        let p = cutaway_ns_get_parent(fd)
+        let hierarchy = p >= 0 || errno == EPERM
+        if p >= 0 { close(p) }
+        var id: UInt64 = 0
+        return (hierarchy, cutaway_ns_get_id(fd, &id) == 0)
+    }
+}
+
+/// A capture's answer: the facts recorded by the live inspector when the capture was made.
+public final class CapturedNamespaceInspector: NamespaceInspector {
+    private let table: [SnapshotIndex.NamespaceKey: NamespaceFacts]
+
+    public init(facts: [NamespaceFacts]) {
+        var t: [SnapshotIndex.NamespaceKey: NamespaceFacts] = [:]
+        for f in facts { t[.init(f.type, f.inode)] = f }
+        table = t
+    }
+
+    public var knownFacts: [NamespaceFacts] { Array(table.values) }
+
+    public func inspect(path: String, type: NamespaceType, inode: UInt64) -> NamespaceInspection {
+        guard let subject = table[.init(type, inode)] else { return NamespaceInspection(subject: nil, openError: .gone) }
+        var discovered: [NamespaceFacts] = []
+        var seen: Set<SnapshotIndex.NamespaceKey> = [.init(type, inode)]
+        var queue = [subject]
+        while let f = queue.popLast() {
+            var next: [SnapshotIndex.NamespaceKey] = []
+            if let p = f.parent { next.append(.init(f.type, p)) }
+            if let o = f.owner { next.append(.init(.user, o)) }
+            for k in next where seen.insert(k).inserted {
+                if let g = table[k] { discovered.append(g); queue.append(g) }
+            }
+        }
+        return NamespaceInspection(subject: subject, discovered: discovered)
+    }
+}
