@@ -1,0 +1,43 @@
+import CutawayModel
+
+/// `cutaway idmap`: the uid and gid maps along a process's user-namespace chain, range by
+/// range, with plain sentences (user_namespaces(7)).
+public enum IDMapReport {
+    public static func render(_ chain: IDMapChain, index: SnapshotIndex) -> String {
+        let p = index.process(chain.pid)
+        var out = "User namespaces of pid \(chain.pid)\(p.map { " (\($0.command))" } ?? ""), outermost first. Outside ids are host ids.\n"
+        if let p, p.uids.count > 1 { out += "Its effective uid on the host is \(p.uids[1]); that is the uid the kernel checks against host files.\n" }
+        var parentMaps: UserNamespaceIDMaps?
+        for level in chain.levels {
+            let indent = String(repeating: "  ", count: level.depth)
+            let ns = level.namespace
+            var head = "\(indent)\(level.depth == 0 ? "" : "└─")user:\(ns.inode)"
+            if ns.owner == nil { head += "  initial user namespace" }
+            if let uid = ns.ownerUID, ns.owner != nil { head += "  created by uid \(uid)" }
+            if ns.hidden { head += "  (hidden: no process in it)" }
+            out += "\n" + head + "\n"
+            let body = indent + (level.depth == 0 ? "  " : "    ")
+            guard let maps = level.maps else {
+                out += body + "maps not readable (no visible member process)\n"
+                parentMaps = nil
+                continue
+            }
+            for (kind, ranges, parent) in [(IDMapChain.Kind.uid, maps.uidMap, parentMaps?.uidMap), (.gid, maps.gidMap, parentMaps?.gidMap)] {
+                if ranges.isEmpty {
+                    out += body + "\(kind.rawValue) map: not written yet: every \(kind.rawValue) shows as the overflow id 65534\n"
+                    continue
+                }
+                out += body + "\(kind.rawValue) map (inside -> outside, count):\n"
+                for r in ranges {
+                    out += body + "  \(r.inside) -> \(r.outside), \(r.count)\n"
+                    for s in IDMapChain.sentences(kind: kind, range: r, isInitial: ns.owner == nil, parentMap: level.depth > 1 ? parent : nil) {
+                        out += body + "    " + s + "\n"
+                    }
+                }
+            }
+            if let sg = maps.setgroups { out += body + "setgroups: \(sg)\n" }
+            parentMaps = maps
+        }
+        return out
+    }
+}

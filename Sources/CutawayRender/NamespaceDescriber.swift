@@ -1,0 +1,70 @@
+import CutawayModel
+
+/// The words cutaway uses for a namespace in every report: its name, its leader and what
+/// makes it special (PID 1's host pid, id maps, who holds it).
+public struct NamespaceDescriber: Sendable {
+    public let index: SnapshotIndex
+
+    public init(index: SnapshotIndex) { self.index = index }
+
+    /// `net:4026531833`
+    public static func name(_ ns: Namespace) -> String { "\(ns.type.rawValue):\(ns.inode)" }
+
+    /// `1234 bash`, or `-` when no member process is visible.
+    public func leader(_ ns: Namespace) -> String {
+        guard let p = index.leader(of: ns) else { return "-" }
+        return "\(p.pid) \(p.command)"
+    }
+
+    /// A one-line summary of a uid or gid map: `uid 0-65535 -> 100000-165535`.
+    public static func mapSummary(_ ranges: [IDMapRange], kind: String) -> String {
+        guard let first = ranges.first else { return "no \(kind) map written" }
+        func one(_ r: IDMapRange) -> String {
+            if r.count == 1 { return "\(kind) \(r.inside) -> \(r.outside)" }
+            return "\(kind) \(r.inside)-\(r.lastInside) -> \(r.outside)-\(r.lastOutside)"
+        }
+        var s = one(first)
+        if first.isFullIdentity { s += " (identity)" }
+        if ranges.count > 1 { s += " (+\(ranges.count - 1) more range\(ranges.count > 2 ? "s" : ""))" }
+        return s
+    }
+
+    public func holders(_ ns: Namespace) -> [String] {
+        ns.holders.map { h in
+            let who = index.process(h.pid).map { "pid \($0.pid) \($0.command)" } ?? "pid \(h.pid)"
+            switch h.kind {
+            case .bindMount:
+                let path = h.path.map(\.description) ?? "?"
+                return "held by bind mount \(path)" + (h.mountNamespace.map { $0 == index.snapshot.reader.namespaces[.mnt] ? "" : " in mnt:\($0)" } ?? "")
+            case .openFD: return "held by fd \(h.fd ?? -1) of \(who)"
+            case .pidForChildren: return "pid_for_children of \(who)"
+            case .timeForChildren: return "time_for_children of \(who)"
+            }
+        }
+    }
+
+    /// What makes the namespace special, as short clauses.
+    public func details(_ ns: Namespace) -> [String] {
+        var out: [String] = []
+        if index.isReaders(ns) { out.append(ns.owner == nil && ns.type == .user || ns.parent == nil && ns.type == .pid ? "host (initial)" : "host") }
+        if ns.hidden { out.append("hidden: no process left in it") }
+        switch ns.type {
+        case .pid:
+            if let initProcess = index.initProcess(of: ns), initProcess.nsPID.count > 1 {
+                out.append("PID 1 here is host PID \(initProcess.pid) (\(initProcess.command))")
+            } else if !ns.pids.isEmpty, index.initProcess(of: ns) == nil, !index.isReaders(ns) {
+                out.append("PID 1 here has exited or is not visible")
+            }
+        case .user:
+            if let uid = ns.ownerUID, ns.owner != nil { out.append("owner uid \(uid)") }
+            if let maps = index.idMaps(ns.inode) {
+                out.append(Self.mapSummary(maps.uidMap, kind: "uid"))
+            }
+        default: break
+        }
+        let threadCount = ns.threads.count
+        if threadCount > 0 { out.append("\(threadCount) thread\(threadCount == 1 ? "" : "s") of other processes") }
+        out.append(contentsOf: holders(ns))
+        return out
+    }
+}

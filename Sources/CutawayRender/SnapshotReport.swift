@@ -1,0 +1,39 @@
+import CutawayModel
+
+/// `report.txt`: everything in one text: header, namespaces, each mount table with its
+/// peer groups, id maps of every user namespace, and what could not be seen.
+public enum SnapshotReport {
+    public static func summary(_ s: Snapshot) -> String {
+        let byType = Dictionary(grouping: s.namespaces, by: \.type)
+        let counts = NamespaceType.allCases.sorted().map { "\(byType[$0]?.count ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        let mounts = s.mountTables.reduce(0) { $0 + $1.mounts.count }
+        return """
+        host \(s.hostname), kernel \(s.kernelRelease), \(s.takenAt) (\(s.origin), read as uid \(s.reader.uid))
+        \(s.processes.count) processes, \(s.namespaces.count) namespaces (\(counts))
+        \(s.mountTables.count) mount tables with \(mounts) mounts, \(s.idMaps.count) user namespaces with id maps
+        visibility: \(s.visibility.complete ? "complete" : "incomplete (see notes)")
+
+        """
+    }
+
+    public static func render(_ s: Snapshot) -> String {
+        let index = SnapshotIndex(s)
+        var out = "cutaway snapshot\n" + summary(s) + "\n== Namespaces (by owning user namespace)\n\n"
+        out += NamespaceReport.render(s, relation: .owner, types: Set(NamespaceType.allCases))
+        for table in s.mountTables {
+            out += "\n== Mounts\n\n"
+            out += MountReport.render(table: table, allTables: s.mountTables, title: "Mount namespace \(index.describeMountNamespace(table.mountNamespace)), read from pid \(table.readFrom)", namer: index.describeMountNamespace)
+        }
+        out += "\n== User namespaces and id maps\n"
+        for maps in s.idMaps {
+            guard let ns = index.namespace(.user, maps.userNamespace) else { continue }
+            out += "\nuser:\(ns.inode)" + (ns.owner.map { " (owner user:\($0))" } ?? " (initial)") + ", read from pid \(maps.readFrom)\n"
+            out += "  " + NamespaceDescriber.mapSummary(maps.uidMap, kind: "uid") + "\n"
+            out += "  " + NamespaceDescriber.mapSummary(maps.gidMap, kind: "gid") + "\n"
+        }
+        if !s.diagnostics.isEmpty {
+            out += "\n== Input problems\n\n" + s.diagnostics.map(\.description).joined(separator: "\n") + "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `cutaway` command. Exit codes: 0 ok, 1 failure, 2 usage error.
+@main
+struct Cutaway: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cutaway",
+        abstract: "Draw the inside of Linux containers: namespaces, mounts, id maps, as the kernel built them.",
+        discussion: """
+        cutaway reads the live kernel (/proc) or a capture of it and explains what it finds.
+        Run as root to see every process; without root it shows what it can and says what is missing.
+
+        Examples:
+          cutaway namespaces                  every namespace, as a tree by owning user namespace
+          cutaway mounts --pid 1234           the mount tree of pid 1234's mount namespace
+          cutaway idmap --pid 1234            uid/gid maps from the host down to pid 1234
+          cutaway snapshot                    everything, saved to output/snapshot-<host>-<time>/
+          cutaway capture /tmp/host-a         copy what cutaway reads, to analyse elsewhere
+        """,
+        version: "0.1.0",
+        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, SnapshotCommand.self, CaptureCommand.self]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                // --help, --version
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            if let failure = error as? CutawayFailure {
+                FileHandleOutput.standardError("cutaway: \(failure.message)\n")
+                Glibc.exit(1)
+            }
+            if code == .validationFailure || error is ValidationError || (code != .failure && code.rawValue == 64) {
+                FileHandleOutput.standardError(fullMessage(for: error) + "\n")
+                Glibc.exit(2)
+            }
+            if let exit = error as? ExitCode { Glibc.exit(exit.rawValue) }
+            let message = fullMessage(for: error)
+            FileHandleOutput.standardError("cutaway: \(message.isEmpty ? "\(error)" : message)\n")
+            Glibc.exit(1)
+        }
+    }
+}
+
+/// A failure the user can act on; printed as `cutaway: MESSAGE`, exit status 1.
+struct CutawayFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

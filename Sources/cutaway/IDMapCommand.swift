@@ -1,0 +1,63 @@
+import ArgumentParser
+import CutawayModel
+import CutawayRender
+
+struct IDMapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "idmap",
+        abstract: "Explain the uid and gid maps along a process's user-namespace chain.",
+        discussion: """
+        From the host's initial user namespace down to the process's own, range by range
+        (inside -> outside as seen from the host), in plain sentences: "uid 0 in here is uid
+        100000 on the host", or, for an identity map, "root in here IS root on the host".
+
+        Example:
+          cutaway idmap --pid 1234
+        """
+    )
+
+    @Option(help: "The process whose user namespaces to explain.")
+    var pid: Int32
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @OptionGroup var source: SourceOptions
+
+    func run() throws {
+        let snapshot = try source.load()
+        let index = SnapshotIndex(snapshot)
+        guard let p = index.process(pid) else {
+            throw CutawayFailure("no process \(pid) in the snapshot (it may have exited; `cutaway namespaces` lists what is visible)")
+        }
+        guard p.namespaces[.user] != nil else {
+            throw CutawayFailure("the user namespace of pid \(pid) could not be read (permission denied; run as root)")
+        }
+        let chain = IDMapChain(index: index, pid: pid)
+        if json {
+            FileHandleOutput.standardOutput(try JSONOutput.string(IDMapJSON(chain: chain)))
+        } else {
+            FileHandleOutput.standardOutput(IDMapReport.render(chain, index: index))
+        }
+    }
+}
+
+/// `{"pid": N, "levels": [{"userNamespace", "depth", "owner", "ownerUID", "uidMap", "gidMap", "setgroups"}]}`
+struct IDMapJSON: Encodable {
+    var chain: IDMapChain
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        try c.encode(chain.pid, forKey: "pid")
+        var levels = c.nestedUnkeyedContainer(forKey: "levels")
+        for level in chain.levels {
+            var l = levels.nestedContainer(keyedBy: AnyCodingKey.self)
+            try l.encode(level.namespace.inode, forKey: "userNamespace")
+            try l.encode(level.depth, forKey: "depth")
+            try l.encodeOrNull(level.namespace.owner, forKey: "owner")
+            try l.encodeOrNull(level.namespace.ownerUID, forKey: "ownerUID")
+            try l.encodeOrNull(level.maps?.uidMap, forKey: "uidMap")
+            try l.encodeOrNull(level.maps?.gidMap, forKey: "gidMap")
+            try l.encodeOrNull(level.maps?.setgroups, forKey: "setgroups")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import CutawayModel
+import CutawayReaders
+import CutawayRender
+import Foundation
+
+struct MountsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mounts",
+        abstract: "Show the mount tree of one mount namespace, with propagation peer groups.",
+        discussion: """
+        Like findmnt, plus: propagation with the peer-group numbers (shared:3, master:1,
+        propagate_from:2, unbindable), FSROOT for bind mounts (which host path was bound),
+        and below the tree every peer group with its members in every mount namespace.
+        Without --pid, --ns or --mountinfo: cutaway's own mount namespace.
+
+        Examples:
+          cutaway mounts --pid 1234
+          cutaway mounts --ns 4026532290
+          cutaway mounts --mountinfo saved-mountinfo.txt --json
+        """
+    )
+
+    @Option(help: "A process whose mount namespace to show.")
+    var pid: Int32?
+
+    @Option(name: .customLong("ns"), help: ArgumentHelp("A mount namespace, by inode (see `cutaway namespaces --type mnt`).", valueName: "INODE"))
+    var namespaceInode: UInt64?
+
+    @Option(help: ArgumentHelp("Parse a saved mountinfo file instead of a live namespace.", valueName: "FILE"))
+    var mountinfo: String?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @OptionGroup var source: SourceOptions
+
+    func validate() throws {
+        if [pid != nil, namespaceInode != nil, mountinfo != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --pid, --ns and --mountinfo")
+        }
+        if mountinfo != nil && (source.captureDirectory != nil || source.snapshotFile != nil) {
+            throw ValidationError("--mountinfo reads one file; it does not combine with --proc or --from")
+        }
+    }
+
+    func run() throws {
+        let table: MountTable
+        let allTables: [MountTable]
+        let title: String
+        let namer: (UInt64) -> String
+        if let file = mountinfo {
+            let data: [UInt8]
+            do { data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file))) } catch {
+                throw CutawayFailure("cannot read \(file): \(error.localizedDescription)")
+            }
+            let parsed = MountInfoParser.parse(data, file: file)
+            for d in parsed.diagnostics { FileHandleOutput.standardError("\(d)\n") }
+            table = MountTable(mountNamespace: 0, readFrom: 0, mounts: parsed.mounts)
+            allTables = [table]
+            title = file
+            namer = { "mnt:\($0)" }
+        } else {
+            let snapshot = try source.load()
+            let index = SnapshotIndex(snapshot)
+            let inode: UInt64
+            if let pid {
+                guard let p = index.process(pid) else {
+                    throw CutawayFailure("no process \(pid) in the snapshot (it may have exited, or its namespaces could not be read; `cutaway namespaces` lists what is visible)")
+                }
+                guard let mnt = p.namespaces[.mnt] else {
+                    throw CutawayFailure("the mount namespace of pid \(pid) could not be read (a zombie, or permission denied; run as root)")
+                }
+                inode = mnt
+            } else if let n = namespaceInode {
+                guard index.namespace(.mnt, n) != nil else {
+                    throw CutawayFailure("no mount namespace \(n); `cutaway namespaces --type mnt` lists them")
+                }
+                inode = n
+            } else {
+                guard let own = snapshot.reader.namespaces[.mnt] else { throw CutawayFailure("cannot read cutaway's own mount namespace; give --pid or --ns") }
+                inode = own
+            }
+            guard let t = index.mountTable(inode) else {
+                throw CutawayFailure("the mount table of mnt:\(inode) could not be read: no member process let cutaway read its mountinfo (it is held only by an fd or bind mount, or its processes exited)")
+            }
+            table = t
+            allTables = snapshot.mountTables
+            title = "Mount namespace \(index.describeMountNamespace(inode)), read from pid \(t.readFrom)"
+            namer = index.describeMountNamespace
+        }
+        if json {
+            let groups = PeerGroup.groups(in: allTables).filter { g in
+                table.mounts.contains { $0.shared == g.id || $0.master == g.id || $0.propagateFrom == g.id }
+            }
+            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "mounts", value: table.mounts, extra: [
+                "mountNamespace": AnyEncodable(table.mountNamespace == 0 ? nil : table.mountNamespace),
+                "readFrom": AnyEncodable(table.readFrom == 0 ? nil : table.readFrom),
+                "peerGroups": AnyEncodable(groups.map(PeerGroupJSON.init)),
+            ])))
+        } else {
+            FileHandleOutput.standardOutput(MountReport.render(table: table, allTables: allTables, title: title, namer: namer))
+        }
+    }
+}
+
+/// JSON of a peer group: `{"id", "members", "slaves", "propagateFrom", "masters", "slaveGroups"}`.
+struct PeerGroupJSON: Encodable {
+    var group: PeerGroup
+    init(_ group: PeerGroup) { self.group = group }
+
+    struct Ref: Encodable {
+        var ref: MountReference
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: AnyCodingKey.self)
+            try c.encode(ref.mountNamespace, forKey: "mountNamespace")
+            try c.encode(ref.mountID, forKey: "mountId")
+            try c.encode(ref.mountPoint, named: "mountPoint")
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        try c.encode(group.id, forKey: "id")
+        try c.encode(group.members.map(Ref.init), forKey: "members")
+        try c.encode(group.slaves.map(Ref.init), forKey: "slaves")
+        try c.encode(group.propagatesTo.map(Ref.init), forKey: "propagateFrom")
+        try c.encode(group.masters, forKey: "masters")
+        try c.encode(group.slaveGroups, forKey: "slaveGroups")
+    }
+}

@@ -1,0 +1,43 @@
+import CutawayModel
+import Foundation
+
+enum FileHandleOutput {
+    static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func standardOutput(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+enum JSONOutput {
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    static func string<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder().encode(value), as: UTF8.self) + "\n"
+    }
+}
+
+/// `{"<key>": [...]}`, the top-level shape of every view's `--json`.
+struct Wrapped<T: Encodable>: Encodable {
+    var key: String
+    var value: T
+    var extra: [String: AnyEncodable] = [:]
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        try c.encode(value, forKey: AnyCodingKey(key))
+        for (k, v) in extra { try c.encode(v, forKey: AnyCodingKey(k)) }
+    }
+}
+
+struct AnyEncodable: Encodable {
+    let encodeValue: (any Encoder) throws -> Void
+    init<T: Encodable>(_ value: T) { encodeValue = value.encode }
+    func encode(to encoder: any Encoder) throws { try encodeValue(encoder) }
+}

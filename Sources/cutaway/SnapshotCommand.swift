@@ -1,0 +1,61 @@
+import ArgumentParser
+import CutawayModel
+import CutawayRender
+import Foundation
+
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Read everything at once and save it: snapshot.json and report.txt.",
+        discussion: """
+        Writes DIR/snapshot.json (the whole model, see the README's JSON contract) and
+        DIR/report.txt, and prints a short summary. With --json, prints the snapshot to
+        standard output and writes nothing. Re-read a saved snapshot with any view's --from.
+
+        Examples:
+          cutaway snapshot                          writes output/snapshot-<host>-<time>/
+          cutaway snapshot --output /tmp/snap
+          cutaway snapshot --json > host.json
+        """
+    )
+
+    @Option(help: ArgumentHelp("Where to write (default output/snapshot-<host>-<time>).", valueName: "DIR"))
+    var output: String?
+
+    @Flag(help: "Print the snapshot as JSON to standard output and write no files.")
+    var json = false
+
+    @OptionGroup var source: SourceOptions
+
+    func validate() throws {
+        if json && output != nil { throw ValidationError("--json prints to standard output and writes no files; drop --output or --json") }
+    }
+
+    func run() throws {
+        let snapshot = try source.load()
+        if json {
+            FileHandleOutput.standardOutput(try JSONOutput.string(snapshot))
+            return
+        }
+        let dir = output ?? "output/snapshot-\(snapshot.hostname)-\(Self.stamp(snapshot.takenAt))"
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try JSONOutput.encoder().encode(snapshot).write(to: URL(fileURLWithPath: dir + "/snapshot.json"))
+            try Data(SnapshotReport.render(snapshot).utf8).write(to: URL(fileURLWithPath: dir + "/report.txt"))
+        } catch {
+            throw CutawayFailure("cannot write to \(dir): \(error.localizedDescription) (choose another place with --output DIR)")
+        }
+        var summary = SnapshotReport.summary(snapshot)
+        summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
+        summary += VisibilityReport.render(snapshot.visibility)
+        FileHandleOutput.standardOutput(summary)
+    }
+
+    /// `2026-11-29T01:06:50Z` -> `20261129-010650`, safe in a directory name.
+    static func stamp(_ iso: String) -> String {
+        let digits = iso.filter { $0.isNumber || $0 == "T" }
+        guard digits.count >= 15, let t = digits.firstIndex(of: "T") else { return digits }
+        return digits[..<t] + "-" + digits[digits.index(after: t)...].prefix(6)
+    }
+}
