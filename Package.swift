@@ -40,7 +40,8 @@ let package = Package(
         .testTarget(
             name: "CutawayTests",
             dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "cutaway"],
-            resources: [.copy("Fixtures")]
+            // Read in place (via #filePath): captures hold symlinks that must not be followed.
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -22,9 +22,12 @@ struct CaptureCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A new or empty directory.", valueName: "DIR"))
     var directory: String
 
+    @Flag(help: "Do not copy process command lines (they can hold secrets); processes keep their short name.")
+    var omitCommandLines = false
+
     func run() throws {
         let recorder: RecordingProcSource
-        do { recorder = try RecordingProcSource.live(into: directory) } catch { throw CutawayFailure(error.description) }
+        do { recorder = try RecordingProcSource.live(into: directory, omitCommandLines: omitCommandLines) } catch { throw CutawayFailure(error.description) }
         let snapshot = SnapshotScanner(source: recorder).scan()
         do { try recorder.finish() } catch { throw CutawayFailure(error.description) }
         for problem in recorder.writeErrors.prefix(5) { FileHandleOutput.standardError("cutaway: could not write \(problem)\n") }

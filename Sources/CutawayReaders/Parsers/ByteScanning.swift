@@ -43,14 +43,15 @@ enum ByteScanning {
         return out
     }
 
-    /// Splits at runs of spaces and tabs, dropping empty pieces.
+    /// Splits at runs of spaces, tabs and newlines, dropping empty pieces.
     static func words(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        func isBlank(_ b: UInt8) -> Bool { b == space || b == tab || b == newline }
         var out: [ArraySlice<UInt8>] = []
         var i = bytes.startIndex
         while i < bytes.endIndex {
-            while i < bytes.endIndex, bytes[i] == space || bytes[i] == tab { i += 1 }
+            while i < bytes.endIndex, isBlank(bytes[i]) { i += 1 }
             let start = i
-            while i < bytes.endIndex, bytes[i] != space, bytes[i] != tab { i += 1 }
+            while i < bytes.endIndex, !isBlank(bytes[i]) { i += 1 }
             if i > start { out.append(bytes[start..<i]) }
         }
         return out

@@ -70,20 +70,23 @@ public final class RecordingProcSource: ProcSource {
     private let inspector: any NamespaceInspector
     private var refused: [String: String] = [:]
     private var reader: ReaderInfo?
+    /// When set, `/proc/PID/cmdline` is read for the scan but not written (command lines can
+    /// carry secrets); the capture then shows each process by its `comm` name only.
+    private let omitCommandLines: Bool
     public private(set) var writeErrors: [String] = []
 
-    public init(recording inner: DirectoryProcSource, into directory: String, inspector: any NamespaceInspector) {
-        self.inner = inner; self.directory = directory; self.inspector = inspector
+    public init(recording inner: DirectoryProcSource, into directory: String, inspector: any NamespaceInspector, omitCommandLines: Bool = false) {
+        self.inner = inner; self.directory = directory; self.inspector = inspector; self.omitCommandLines = omitCommandLines
     }
 
     /// A recorder around the live `/proc`.
-    public static func live(into directory: String) throws(CaptureError) -> RecordingProcSource {
+    public static func live(into directory: String, omitCommandLines: Bool = false) throws(CaptureError) -> RecordingProcSource {
         let fm = FileManager.default
         if let contents = try? fm.contentsOfDirectory(atPath: directory), !contents.isEmpty { throw .directoryNotEmpty(directory) }
         do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch { throw .cannotWrite(directory, "\(error.localizedDescription)") }
         let inspector = LiveNamespaceInspector()
         let source = DirectoryProcSource(root: "/proc", inspector: inspector) { LiveHost.readerInfo(inspector: inspector) }
-        return RecordingProcSource(recording: source, into: directory, inspector: inspector)
+        return RecordingProcSource(recording: source, into: directory, inspector: inspector, omitCommandLines: omitCommandLines)
     }
 
     public var rootDescription: String { inner.rootDescription }
@@ -117,6 +120,7 @@ public final class RecordingProcSource: ProcSource {
     public func readFile(_ path: String) throws(ProcReadError) -> [UInt8] {
         let data: [UInt8]
         do { data = try inner.readFile(path) } catch { throw refuse(path, error) }
+        if omitCommandLines && path.hasSuffix("/cmdline") { return data }
         makeParent(of: path)
         if !FileManager.default.createFile(atPath: target(path), contents: Data(data)) { writeErrors.append(target(path)) }
         return data

@@ -1,0 +1,52 @@
+import CutawayModel
+@testable import CutawayReaders
+import Testing
+
+@Suite struct ProcParserTests {
+    @Test func idMapLinesAsTheKernelPadsThem() {
+        let text = "         0     100000      65536\n     65536          0          1\n"
+        let (ranges, diagnostics) = IDMapParser.parse(Array(text.utf8), file: "uid_map")
+        #expect(diagnostics.isEmpty)
+        #expect(ranges == [IDMapRange(inside: 0, outside: 100000, count: 65536), IDMapRange(inside: 65536, outside: 0, count: 1)])
+        #expect(ranges[0].toOutside(0) == 100000 && ranges[0].toOutside(65535) == 165535 && ranges[0].toOutside(65536) == nil)
+        #expect(ranges[0].toInside(100001) == 1)
+    }
+
+    @Test func identityMapOfTheInitialNamespace() {
+        let (ranges, _) = IDMapParser.parse(Array("         0          0 4294967295\n".utf8), file: "uid_map")
+        #expect(ranges.count == 1 && ranges[0].isFullIdentity && ranges[0].lastInside == 4294967294)
+    }
+
+    @Test func badIDMapLines() {
+        let (ranges, diagnostics) = IDMapParser.parse(Array("0 1\n0 x 1\n0 0 0\n1 2 3\n".utf8), file: "m")
+        #expect(ranges == [IDMapRange(inside: 1, outside: 2, count: 3)])
+        #expect(diagnostics.map(\.description) == [
+            "m line 1: 2 fields, expected 3 (inside outside count)",
+            "m line 2: not an unsigned 32-bit number: \"x\"",
+            "m line 3: count is 0",
+        ])
+    }
+
+    @Test func statusFields() {
+        let text = "Name:\tsleep\nTgid:\t3687\nPid:\t3687\nPPid:\t3600\nUid:\t0\t1\t2\t3\nGid:\t4\t5\t6\t7\nNStgid:\t3687\t3\t1\nNSpid:\t3687\t3\t1\nFuture:\tx\n"
+        let s = ProcStatusParser.parse(Array(text.utf8))
+        #expect(s.tgid == 3687 && s.pid == 3687 && s.ppid == 3600)
+        #expect(s.uids == [0, 1, 2, 3] && s.gids == [4, 5, 6, 7])
+        #expect(s.nsPID == [3687, 3, 1] && s.nsTGID == [3687, 3, 1])
+    }
+
+    @Test func statStartTimeAfterACommandWithParenthesesAndSpaces() {
+        let text = "42 (we) ird (x) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 100 18446744073709551615"
+        #expect(ProcStatParser.startTime(Array(text.utf8)) == 987654)
+        #expect(ProcStatParser.startTime(Array("42 (x) S 1".utf8)) == nil)
+    }
+
+    @Test func namespaceLinks() {
+        #expect(NamespaceLinkParser.parse(Array("net:[4026531833]".utf8))! == (.net, 4026531833))
+        #expect(NamespaceLinkParser.parse(Array("pid:[1]".utf8))! == (.pid, 1))
+        #expect(NamespaceLinkParser.parse(Array("socket:[123]".utf8)) == nil)
+        #expect(NamespaceLinkParser.parse(Array("/dev/null".utf8)) == nil)
+        #expect(NamespaceLinkParser.parse(Array("net:[]".utf8)) == nil)
+        #expect(NamespaceLinkParser.parse(Array("net:[12".utf8)) == nil)
+    }
+}
