@@ -86,7 +86,7 @@ up)
     wait_for test -e "/proc/$holder/fd/7"
     wait_for sh -c "readlink /proc/$holder/fd/7 | grep -q '^net:'"
     echo "FDHOLDER_NET=$(readlink "/proc/$holder/fd/7" | tr -dc 0-9)" >> "$state/env"
-    kill "$netowner"; wait "$netowner" 2>/dev/null || true
+    kill -KILL "$netowner"; wait "$netowner" 2>/dev/null || true
     echo "FDHOLDER_PID=$holder" >> "$state/env"
     echo "BLUE_NET=$(nsenter -t "$lab" -m -- sh -c "stat -L -c %i /run/netns/cutaway-blue-$tag")" >> "$state/env"
     echo "WEIRD_NAME_B64=$(printf '%s' "$weird" | base64 -w0)" >> "$state/env"
