@@ -18,7 +18,8 @@ public enum IDMapReport {
             out += "\n" + head + "\n"
             let body = indent + (level.depth == 0 ? "  " : "    ")
             guard let maps = level.maps else {
-                out += body + "maps not readable (no visible member process)\n"
+                out += body + (ns.hidden ? "maps not readable: no process is left in this namespace to read them from\n"
+                                         : "maps not readable: no member process let cutaway read uid_map (run as root)\n")
                 parentMaps = nil
                 continue
             }

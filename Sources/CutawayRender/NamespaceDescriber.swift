@@ -56,7 +56,7 @@ public struct NamespaceDescriber: Sendable {
                 out.append("PID 1 here has exited or is not visible")
             }
         case .user:
-            if let uid = ns.ownerUID, ns.owner != nil { out.append("owner uid \(uid)") }
+            if let uid = ns.ownerUID, ns.owner != nil { out.append("created by uid \(uid)") }
             if let maps = index.idMaps(ns.inode) {
                 out.append(Self.mapSummary(maps.uidMap, kind: "uid"))
             }

@@ -38,6 +38,8 @@ public struct IDMapChain: Sendable {
         if r.isIdentity {
             if r.inside == 0 && kind == .uid {
                 out.append("root in here IS root on the host (uid 0 maps to uid 0)")
+            } else if r.count == 1 {
+                out.append("\(k) \(r.inside) in here is \(k) \(r.inside) on the host too")
             } else {
                 out.append("\(span) in here are the same \(k)s on the host")
             }
