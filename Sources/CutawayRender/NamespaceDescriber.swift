@@ -10,10 +10,12 @@ public struct NamespaceDescriber: Sendable {
     /// `net:4026531833`
     public static func name(_ ns: Namespace) -> String { "\(ns.type.rawValue):\(ns.inode)" }
 
-    /// `1234 bash`, or `-` when no member process is visible.
+    /// `1234 bash`; for a namespace only threads are in, `tid 1240 of 1234 bash`; `-` when
+    /// no member is visible.
     public func leader(_ ns: Namespace) -> String {
-        guard let p = index.leader(of: ns) else { return "-" }
-        return "\(p.pid) \(p.command)"
+        if let p = index.leader(of: ns) { return "\(p.pid) \(p.command)" }
+        if let tid = ns.threads.first, let p = index.process(ofThread: tid) { return "tid \(tid) of \(p.pid) \(p.command)" }
+        return "-"
     }
 
     /// A one-line summary of a uid or gid map: `uid 0-65535 -> 100000-165535`.
@@ -63,7 +65,11 @@ public struct NamespaceDescriber: Sendable {
         default: break
         }
         let threadCount = ns.threads.count
-        if threadCount > 0 { out.append("\(threadCount) thread\(threadCount == 1 ? "" : "s") of other processes") }
+        if threadCount > 0 {
+            out.append(ns.pids.isEmpty
+                ? "only \(threadCount == 1 ? "a thread is" : "\(threadCount) threads are") in it, not \(threadCount == 1 ? "its" : "their") process"
+                : "and \(threadCount) thread\(threadCount == 1 ? "" : "s") of other processes")
+        }
         out.append(contentsOf: holders(ns))
         return out
     }

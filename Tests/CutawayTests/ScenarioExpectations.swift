@@ -44,6 +44,17 @@ enum ScenarioExpectations {
         #expect(blue.pids.isEmpty)
         #expect(blue.holders.contains { $0.kind == .bindMount && $0.path == ByteString("/run/netns/" + env["NETNS_NAME"]!) })
 
+        // A thread alone in a UTS namespace: listed as a thread member, the process stays outside.
+        if let tidText = env["THREAD_TID"], let tid = Int32(tidText) {
+            let threaded = try #require(s.process(env["THREAD_PID"]))
+            let uts = try #require(index.namespace(.uts, UInt64(env["THREAD_UTS"]!)!))
+            #expect(uts.threads == [tid] && uts.pids.isEmpty)
+            #expect(threaded.threads.contains { $0.tid == tid && $0.namespaces[.uts] == uts.inode })
+            #expect(threaded.namespaces[.uts] != uts.inode)
+        } else {
+            Issue.record("the scenario has no THREAD_TID (re-make the fixture with Tests/Scripts/make-fixtures.sh)")
+        }
+
         // Propagation: LAB and PEER are peers on BASE/shared; PEER is a slave of LAB's BASE/slave.
         let lab = try #require(s.table(ofPID: env["LAB_PID"]))
         let peer = try #require(s.table(ofPID: env["PEER_PID"]))

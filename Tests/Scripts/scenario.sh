@@ -16,6 +16,7 @@
 #   - NESTED_PID: sleep in a user+pid namespace nested two deep (uid 0 -> 100000 -> 100000).
 #   - HIDDEN_PID: sleep in a user namespace whose parent user namespace has no process left.
 #   - FDHOLDER_PID: a process holding the only reference to a network namespace in fd 7.
+#   - THREAD_PID / THREAD_TID: a process whose second thread alone is in THREAD_UTS.
 set -euo pipefail
 
 cmd=${1:?usage: scenario.sh up|down STATE_DIR}
@@ -34,6 +35,7 @@ up)
     mkdir -p "$state"
     base=$(mktemp -d /tmp/cutaway-scenario.XXXXXX)
     tag=$$
+    here=$(cd "$(dirname "$0")" && pwd)
     weird=$'we ird\tname\nline\\back'
     {
         echo "BASE=$base"
@@ -67,7 +69,6 @@ up)
 
     # The outer namespace maps uid/gid 0-65535 to 100000-165535 (written from outside by
     # mapped-userns.py); the inner one maps its root to the outer root, so host uid 100000.
-    here=$(cd "$(dirname "$0")" && pwd)
     /usr/bin/python3 "$here/mapped-userns.py" 100000 65536 \
         unshare --user --map-root-user --pid --fork --kill-child -- sleep "31312$tag" </dev/null >/dev/null 2>&1 &
     wait_for pid_of "sleep 31312$tag"
@@ -88,6 +89,19 @@ up)
     echo "FDHOLDER_NET=$(readlink "/proc/$holder/fd/7" | tr -dc 0-9)" >> "$state/env"
     kill -KILL "$netowner"; wait "$netowner" 2>/dev/null || true
     echo "FDHOLDER_PID=$holder" >> "$state/env"
+    /usr/bin/python3 "$here/thread-in-uts.py" "31316$tag" </dev/null >/dev/null 2>&1 &
+    threaded=$!
+    echo "THREAD_PID=$threaded" >> "$state/env"
+    other_thread() { # the tid of $threaded whose uts namespace differs from the process's
+        for t in /proc/"$threaded"/task/*; do
+            [ "$(readlink "$t/ns/uts")" != "$(readlink "/proc/$threaded/ns/uts")" ] && { basename "$t"; return 0; }
+        done
+        return 1
+    }
+    wait_for other_thread
+    tid=$(other_thread)
+    echo "THREAD_TID=$tid" >> "$state/env"
+    echo "THREAD_UTS=$(readlink "/proc/$threaded/task/$tid/ns/uts" | tr -dc 0-9)" >> "$state/env"
     echo "BLUE_NET=$(nsenter -t "$lab" -m -- sh -c "stat -L -c %i /run/netns/cutaway-blue-$tag")" >> "$state/env"
     echo "WEIRD_NAME_B64=$(printf '%s' "$weird" | base64 -w0)" >> "$state/env"
     ;;
@@ -95,11 +109,11 @@ down)
     [ -f "$state/env" ] || exit 0
     # shellcheck disable=SC1091
     . "$state/env"
-    for p in ${FDHOLDER_PID:-} ${HIDDEN_PID:-} ${NESTED_OUTER_PID:-} ${NESTED_PID:-} ${PEER_PID:-} ${LAB_PID:-}; do
+    for p in ${THREAD_PID:-} ${FDHOLDER_PID:-} ${HIDDEN_PID:-} ${NESTED_OUTER_PID:-} ${NESTED_PID:-} ${PEER_PID:-} ${LAB_PID:-}; do
         # SIGKILL: a pid namespace's init ignores SIGTERM from outside (pid_namespaces(7)).
         kill -KILL "$p" 2>/dev/null || true
     done
-    for p in ${FDHOLDER_PID:-} ${HIDDEN_PID:-} ${NESTED_OUTER_PID:-} ${NESTED_PID:-} ${PEER_PID:-} ${LAB_PID:-}; do
+    for p in ${THREAD_PID:-} ${FDHOLDER_PID:-} ${HIDDEN_PID:-} ${NESTED_OUTER_PID:-} ${NESTED_PID:-} ${PEER_PID:-} ${LAB_PID:-}; do
         for _ in $(seq 1 100); do [ -d "/proc/$p" ] || break; sleep 0.05; done
     done
     [ -n "${BASE:-}" ] && rmdir "$BASE" 2>/dev/null || true

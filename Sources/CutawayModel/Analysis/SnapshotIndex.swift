@@ -5,6 +5,8 @@ public struct SnapshotIndex: Sendable {
     private let processSlots: [Int32: Int]
     private let mountTableSlots: [UInt64: Int]
     private let idMapSlots: [UInt64: Int]
+    /// tid -> pid, for the threads recorded apart from their process (``ThreadRecord``).
+    private let threadOwners: [Int32: Int32]
 
     /// `(type, inode)`: the identity of a namespace within one snapshot.
     public struct NamespaceKey: Hashable, Sendable {
@@ -27,7 +29,13 @@ public struct SnapshotIndex: Sendable {
         var im: [UInt64: Int] = [:]
         for (i, m) in snapshot.idMaps.enumerated() { im[m.userNamespace] = i }
         idMapSlots = im
+        var owners: [Int32: Int32] = [:]
+        for p in snapshot.processes { for t in p.threads { owners[t.tid] = p.pid } }
+        threadOwners = owners
     }
+
+    /// The process a recorded thread belongs to.
+    public func process(ofThread tid: Int32) -> ProcessRecord? { threadOwners[tid].flatMap { process($0) } }
 
     public func namespace(_ type: NamespaceType, _ inode: UInt64) -> Namespace? {
         namespaceSlots[NamespaceKey(type, inode)].map { snapshot.namespaces[$0] }
