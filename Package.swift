@@ -15,16 +15,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
-        // ioctl(2) is variadic in C and NS_GET_* are function-like macros: a tiny shim
-        // gives Swift typed entry points (see ioctl_ns(2)).
-        .target(name: "CNamespaceIoctl"),
+        // ioctl(2) is variadic in C, NS_GET_* are function-like macros and lgetxattr(2) is
+        // not in Swift's Glibc module: a tiny shim gives Swift typed entry points.
+        .target(name: "CLinuxSyscalls"),
         // Plain Codable value types and the analysis that works on them. No I/O.
         .target(name: "CutawayModel"),
         // Pure parsers for the kernel's text formats plus the I/O seam (ProcSource).
         .target(
             name: "CutawayReaders",
             dependencies: [
-                "CutawayModel", "CNamespaceIoctl",
+                "CutawayModel", "CLinuxSyscalls",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

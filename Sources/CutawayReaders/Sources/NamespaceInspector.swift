@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CNamespaceIoctl
+import CLinuxSyscalls
 import CutawayModel
 import SystemPackage
 

@@ -1,5 +1,6 @@
-#include "CNamespaceIoctl.h"
+#include "CLinuxSyscalls.h"
 #include <sys/ioctl.h>
+#include <sys/xattr.h>
 
 /* Spelled from include/uapi/linux/nsfs.h so that older headers still build. */
 #define CUTAWAY_NSIO 0xb7
@@ -14,3 +15,7 @@ int cutaway_ns_get_parent(int fd) { return ioctl(fd, CUTAWAY_NS_GET_PARENT); }
 int cutaway_ns_get_nstype(int fd) { return ioctl(fd, CUTAWAY_NS_GET_NSTYPE); }
 int cutaway_ns_get_owner_uid(int fd, uint32_t *uid) { return ioctl(fd, CUTAWAY_NS_GET_OWNER_UID, uid); }
 int cutaway_ns_get_id(int fd, uint64_t *id) { return ioctl(fd, CUTAWAY_NS_GET_ID, id); }
+
+ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_t size) {
+    return lgetxattr(path, name, value, size);
+}
