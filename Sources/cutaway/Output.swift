@@ -41,3 +41,17 @@ struct AnyEncodable: Encodable {
     init<T: Encodable>(_ value: T) { encodeValue = value.encode }
     func encode(to encoder: any Encoder) throws { try encodeValue(encoder) }
 }
+
+/// Merges an object's keys into the top level: `{"overlay": {A}, "x": 1}` -> `{A..., "x": 1}`.
+struct Flattened<T: Encodable>: Encodable {
+    var wrapped: Wrapped<T>
+    func encode(to encoder: any Encoder) throws {
+        try wrapped.value.encode(to: encoder)
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        for (k, v) in wrapped.extra { try c.encode(v, forKey: AnyCodingKey(k)) }
+    }
+}
+
+extension Wrapped {
+    func flattened() -> Flattened<T> { Flattened(wrapped: self) }
+}

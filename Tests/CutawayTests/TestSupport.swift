@@ -11,6 +11,7 @@ enum TestSupport {
     static let packageRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
     static let scenarioFixture = testsDirectory.appendingPathComponent("Fixtures/scenario").path
     static let scenarioScript = packageRoot.appendingPathComponent("Tests/Scripts/scenario.sh").path
+    static let overlayScenarioScript = packageRoot.appendingPathComponent("Tests/Scripts/overlay-scenario.sh").path
 
     static var isRoot: Bool { getuid() == 0 }
 
@@ -91,14 +92,14 @@ enum TestSupport {
     }
 
     /// The scenario's namespaces, up for the duration of `body`, torn down even when it throws.
-    static func withScenario<T>(_ body: ([String: String]) throws -> T) throws -> T {
+    static func withScenario<T>(script: String = scenarioScript, _ body: ([String: String]) throws -> T) throws -> T {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-scenario-state-\(UUID().uuidString)").path
         defer {
-            _ = try? run("/bin/bash", [scenarioScript, "down", state])
+            _ = try? run("/bin/bash", [script, "down", state])
             try? FileManager.default.removeItem(atPath: state)
         }
-        let up = try run("/bin/bash", [scenarioScript, "up", state])
-        guard up.status == 0 else { throw ScenarioError(message: "scenario.sh up failed (\(up.status)): \(up.stderr)") }
+        let up = try run("/bin/bash", [script, "up", state])
+        guard up.status == 0 else { throw ScenarioError(message: "\(script) up failed (\(up.status)): \(up.stderr)") }
         return try body(try readEnv(state + "/env"))
     }
 

@@ -24,6 +24,10 @@ public struct OverlayResolution: Sendable {
         public var hidden: [Int]
         /// For directories: every layer that contributes to it, top first.
         public var mergedFrom: [Int]
+        /// Where it is inside its layer (differs from `path` below a redirected directory).
+        public var sourcePath: ByteString
+        /// For a metacopy file: where its data is inside `dataLayer`.
+        public var dataPath: ByteString?
     }
 
     /// A name removed by a whiteout or cut off by an opaque directory.
@@ -34,6 +38,10 @@ public struct OverlayResolution: Sendable {
         public var kind: Kind
         /// Layers that still have the path (or, for an opaque directory, entries below it) but do not show.
         public var hides: [Int]
+
+        public init(path: ByteString, layer: Int, kind: Kind, hides: [Int]) {
+            self.path = path; self.layer = layer; self.kind = kind; self.hides = hides
+        }
     }
 
     public var layerCount: Int
@@ -53,7 +61,7 @@ public struct OverlayResolution: Sendable {
 
     public func changes(ofLayer layer: Int) -> LayerChanges {
         var c = LayerChanges()
-        for e in entries where e.layer == layer {
+        for e in entries where e.layer == layer && e.path != "/" {
             if e.kind == .dir {
                 if e.mergedFrom.count == 1 && e.hidden.isEmpty { c.adds.append(e.path) }
             } else if e.hidden.isEmpty {
@@ -82,11 +90,10 @@ public enum OverlayResolver {
     public static func resolve(_ layers: [(role: OverlayLayer.Role, index: LayerIndex?)]) -> OverlayResolution {
         let visible = layers.indices.filter { layers[$0].role != .data }
         func lookup(_ layer: Int, _ path: ByteString) -> LayerIndex.Entry? { layers[layer].index?.entries[path] }
-        func isWhiteout(_ layer: Int, _ path: ByteString, _ e: LayerIndex.Entry) -> Bool {
-            if e.kind == .whiteout && !e.xattrWhiteout { return true }
-            // xattr whiteouts count only in a directory marked overlay.opaque=x.
-            return e.xattrWhiteout && lookup(layer, path.parentPath)?.hasXattrWhiteouts == true
-        }
+        // Lookup semantics: an xattr whiteout deletes the name whether or not its directory is
+        // marked overlay.opaque=x (seen on 6.18: stat gives ENOENT). The mark only makes readdir
+        // filter it; unmarked, the name still appears in listings but cannot be opened.
+        func isWhiteout(_ layer: Int, _ path: ByteString, _ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
 
         var entries: [OverlayResolution.Entry] = []
         var deletions: [OverlayResolution.Deletion] = []
@@ -97,7 +104,7 @@ public enum OverlayResolver {
         var rootStop = rootContributors.count
         if let k = rootContributors.firstIndex(where: { lookup($0, "/")!.opaque }) { rootStop = k + 1 }
         let rootLayers = Array(rootContributors[..<rootStop])
-        entries.append(.init(path: "/", kind: .dir, layer: top, dataLayer: nil, hidden: [], mergedFrom: rootLayers))
+        entries.append(.init(path: "/", kind: .dir, layer: top, dataLayer: nil, hidden: [], mergedFrom: rootLayers, sourcePath: "/", dataPath: nil))
 
         // Directories still to expand: merged path and (layer, path in that layer), top first.
         var work: [(merged: ByteString, contributors: [(layer: Int, path: ByteString)])] = [("/", rootLayers.map { ($0, "/") })]
@@ -107,7 +114,8 @@ public enum OverlayResolver {
             for name in names.sorted() {
                 let merged = dir.merged.appending(component: name)
                 var queue = dir.contributors.map { (layer: $0.layer, path: $0.path.appending(component: name)) }
-                var found: (kind: LayerIndex.Entry.Kind, layer: Int)?
+                var found: (kind: LayerIndex.Entry.Kind, layer: Int, path: ByteString)?
+                var dataPath: ByteString?
                 var dirParts: [(layer: Int, path: ByteString)] = []
                 var hidden: [Int] = []
                 var closed = false
@@ -141,7 +149,7 @@ public enum OverlayResolver {
                         }
                         continue
                     }
-                    found = (e.kind, l)
+                    found = (e.kind, l, lp)
                     if e.kind == .dir {
                         dirParts.append((l, lp))
                         if e.opaque { closed = true }
@@ -149,20 +157,23 @@ public enum OverlayResolver {
                     } else {
                         closed = true
                         if e.metacopy {
-                            let dataPath = e.redirect.map { $0.bytes.first == UInt8(ascii: "/") ? $0 : lp.parentPath.appending(component: $0) } ?? lp
+                            let target = e.redirect.map { $0.bytes.first == UInt8(ascii: "/") ? $0 : lp.parentPath.appending(component: $0) } ?? lp
                             dataLayer = ((l + 1)..<layers.count).first { j in
-                                if let d = lookup(j, dataPath), d.kind == .file, !d.metacopy { return true }
+                                if let d = lookup(j, target), d.kind == .file, !d.metacopy { return true }
                                 return false
                             }
+                            if dataLayer != nil { dataPath = target }
                         }
                     }
                 }
                 if let f = found {
                     entries.append(.init(path: merged, kind: f.kind, layer: f.layer, dataLayer: dataLayer,
-                                         hidden: hidden, mergedFrom: f.kind == .dir ? dirParts.map(\.layer) : []))
+                                         hidden: hidden, mergedFrom: f.kind == .dir ? dirParts.map(\.layer) : [],
+                                         sourcePath: f.path, dataPath: dataPath))
                     if f.kind == .dir {
-                        if let opaqueLayer = dirParts.last.flatMap({ lookup($0.layer, $0.path)!.opaque ? $0.layer : nil }) {
-                            // Lower layers that had this directory: cut off.
+                        if let opaqueLayer = dirParts.last.flatMap({ lookup($0.layer, $0.path)!.opaque ? $0.layer : nil }), !hidden.isEmpty {
+                            // Lower layers that had this directory: cut off. (The kernel also marks
+                            // directories it creates opaque; those hide nothing and are no deletion.)
                             deletions.append(.init(path: merged, layer: opaqueLayer, kind: .opaqueDirectory, hides: hidden))
                         }
                         work.append((merged, dirParts))

@@ -1,0 +1,187 @@
+import ArgumentParser
+import CutawayModel
+import CutawayReaders
+import CutawayRender
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct LayersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "layers",
+        abstract: "Show an OverlayFS stack top-down and which layer each file comes from.",
+        discussion: """
+        TARGET is the mount point of an overlay mount. With --pid, the overlay behind that
+        process's root (/) and any other overlay mounts in its mount namespace.
+
+        Examples:
+          cutaway layers /tmp/demo/merged
+          cutaway layers /tmp/demo/merged --path /c/d.txt     which layer provides it, what it hides
+          cutaway layers /tmp/demo/merged --files             every path and its layer; per layer adds/changes/deletes
+          cutaway layers --pid 1234 --json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The merged directory (mount point) of an overlay mount.", valueName: "TARGET"))
+    var target: String?
+
+    @Option(help: "A process: the overlay behind its root and the other overlays of its mount namespace.")
+    var pid: Int32?
+
+    @Option(help: ArgumentHelp("Explain one path of the merged view (absolute inside it, e.g. /c/d.txt).", valueName: "P"))
+    var path: String?
+
+    @Flag(help: "List every path of the merged view with its layer, and what each layer adds, changes and deletes.")
+    var files = false
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        if (target == nil) == (pid == nil) { throw ValidationError("give either TARGET (an overlay mount point) or --pid PID") }
+        if let path, !path.hasPrefix("/") { throw ValidationError("--path takes an absolute path inside the merged view, e.g. /c/d.txt") }
+    }
+
+    func run() throws {
+        let snapshot = SnapshotScanner(source: DirectoryProcSource.live()).scan()
+        let index = SnapshotIndex(snapshot)
+        var inspections: [(OverlayInspection, String)] = []
+        if let pid {
+            guard let p = index.process(pid) else { throw CutawayFailure("no process \(pid) (it may have exited; `cutaway namespaces` lists what is visible)") }
+            guard let mnt = p.namespaces[.mnt], let table = index.mountTable(mnt) else {
+                throw CutawayFailure("the mount table of pid \(pid) could not be read (permission denied or a zombie; run as root)")
+            }
+            let stacks = try stacks(in: table)
+            guard !stacks.isEmpty else { throw CutawayFailure("pid \(pid) has no overlay mounts in its mount namespace mnt:\(mnt): its root is not an overlay") }
+            // The root mount comes first: the pivot_root target, the container's `/`.
+            let ordered = stacks.sorted { ($0.mergedDir == "/" ? 0 : 1) < ($1.mergedDir == "/" ? 0 : 1) }
+            for stack in ordered {
+                let title = stack.mergedDir == "/"
+                    ? "The root (/) of pid \(pid) (\(p.command)) is an overlay: its mount namespace mnt:\(mnt) pivoted into the merged dir (mount \(stack.mountID))"
+                    : "Overlay mounted at \(stack.mergedDir) in pid \(pid)'s mount namespace (mount \(stack.mountID))"
+                inspections.append((OverlayReader.inspect(stack), title))
+            }
+        } else if let target {
+            guard let own = snapshot.reader.namespaces[.mnt], let table = index.mountTable(own) else {
+                throw CutawayFailure("cannot read cutaway's own mount table")
+            }
+            let wanted = Self.canonical(target)
+            let matches = try stacks(in: table).filter { $0.mergedDir == wanted }
+            guard let stack = matches.last else {
+                throw CutawayFailure("\(target) is not the mount point of an overlay mount; `cutaway mounts` lists the mounts (fstype overlay)")
+            }
+            inspections.append((OverlayReader.inspect(stack), "Overlay mounted at \(stack.mergedDir) (mount \(stack.mountID) in mnt:\(stack.mountNamespace))"))
+        }
+
+        if json {
+            var objects = inspections.map { LayersJSON(inspection: $0.0, files: files, path: path.map { ByteString($0) }) }
+            let first = objects.removeFirst()
+            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "overlay", value: first, extra: ["otherOverlays": AnyEncodable(objects)]).flattened()))
+        } else {
+            var out = ""
+            for (n, (inspection, title)) in inspections.enumerated() {
+                if n > 0 { out += "\n" }
+                out += LayersReport.render(inspection, title: title)
+                if let path { out += "\n" + LayersReport.explain(inspection.explain(ByteString(path)), inspection.stack) }
+                if files { out += LayersReport.files(inspection) }
+            }
+            FileHandleOutput.standardOutput(out)
+        }
+    }
+
+    private func stacks(in table: MountTable) throws -> [OverlayStack] {
+        try OverlayReader.stacks(in: table).map { entry in
+            switch entry.stack {
+            case .success(let s): return s
+            case .failure(let e): throw CutawayFailure("overlay mount \(entry.mount.id) at \(entry.mount.mountPoint): \(e)")
+            }
+        }
+    }
+
+    /// The absolute, symlink-free form of a path, as mountinfo shows mount points.
+    static func canonical(_ path: String) -> ByteString {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return ByteString(String(cString: resolved))
+        }
+        var p = path
+        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+        return ByteString(p)
+    }
+}
+
+/// The JSON of one inspected overlay (README: `cutaway layers --json`).
+struct LayersJSON: Encodable {
+    var inspection: OverlayInspection
+    var files: Bool
+    var path: ByteString?
+
+    func encode(to encoder: any Encoder) throws {
+        let stack = inspection.stack
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        try c.encode(stack.mergedDir, named: "mergedDir")
+        try c.encode(stack.mountID, forKey: "mountId")
+        try c.encode(stack.mountNamespace, forKey: "mountNamespace")
+        if let w = stack.workDir { try c.encode(w, named: "workDir") } else { try c.encodeNil(forKey: "workDir") }
+        try c.encode(stack.switches, forKey: "switches")
+        try c.encode(stack.usesLayerAppendOptions, forKey: "usesLayerAppendOptions")
+        var layers = c.nestedUnkeyedContainer(forKey: "layers")
+        for (i, layer) in stack.layers.enumerated() {
+            var l = layers.nestedContainer(keyedBy: AnyCodingKey.self)
+            try l.encode(i, forKey: "index")
+            try l.encode(layer.role, forKey: "role")
+            try l.encode(layer.resolvedPath ?? layer.path, named: "path")
+            try l.encode(layer.path, named: "givenPath")
+            try l.encode(layer.resolvedPath == nil, forKey: "relative")
+            try l.encodeOrNull(layer.engine, forKey: "engine")
+            try l.encodeOrNull(inspection.indexes[i]?.fileCount, forKey: "files")
+            try l.encodeOrNull(inspection.indexes[i]?.totalBytes, forKey: "bytes")
+            try l.encode(inspection.indexes[i]?.problems ?? (layer.resolvedPath == nil ? ["relative path not resolved"] : []), forKey: "problems")
+        }
+        if files {
+            var entries = c.nestedUnkeyedContainer(forKey: "entries")
+            for e in inspection.resolution.entries where e.path != "/" {
+                var o = entries.nestedContainer(keyedBy: AnyCodingKey.self)
+                try o.encode(e.path, named: "path")
+                try o.encode(e.kind.rawValue, forKey: "type")
+                try o.encode(e.layer, forKey: "layer")
+                try o.encode(e.sourcePath, named: "layerPath")
+                try o.encodeOrNull(e.dataLayer, forKey: "dataLayer")
+                try o.encode(e.hidden, forKey: "hides")
+            }
+            var changes = c.nestedUnkeyedContainer(forKey: "layerChanges")
+            for i in stack.layers.indices where stack.layers[i].role != .data {
+                let ch = inspection.resolution.changes(ofLayer: i)
+                var o = changes.nestedContainer(keyedBy: AnyCodingKey.self)
+                try o.encode(i, forKey: "layer")
+                try o.encode(ch.adds, named: "adds")
+                try o.encode(ch.changes, named: "changes")
+                try o.encode(ch.deletes, named: "deletes")
+            }
+        }
+        if let path {
+            let e = inspection.explain(path)
+            var o = c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: "explanation")
+            try o.encode(path, named: "path")
+            switch e.verdict {
+            case .provided(let layer, let kind, let dataLayer, let hides):
+                try o.encode("provided", forKey: "verdict"); try o.encode(layer, forKey: "layer"); try o.encode(kind.rawValue, forKey: "type")
+                try o.encodeOrNull(dataLayer, forKey: "dataLayer"); try o.encode(hides, forKey: "hides")
+            case .deleted(let layer, let xattr, let hides):
+                try o.encode(xattr ? "deletedByXattrWhiteout" : "deletedByWhiteout", forKey: "verdict"); try o.encode(layer, forKey: "layer"); try o.encode(hides, forKey: "hides")
+            case .hiddenByOpaqueDirectory(let dir, let layer, let present):
+                try o.encode("hiddenByOpaqueDirectory", forKey: "verdict"); try o.encode(dir, named: "directory"); try o.encode(layer, forKey: "layer"); try o.encode(present, forKey: "presentIn")
+            case .hiddenByDeletedDirectory(let dir, let layer, let present):
+                try o.encode("hiddenByDeletedDirectory", forKey: "verdict"); try o.encode(dir, named: "directory"); try o.encode(layer, forKey: "layer"); try o.encode(present, forKey: "presentIn")
+            case .hiddenByFile(let p, let layer, let present):
+                try o.encode("hiddenByFile", forKey: "verdict"); try o.encode(p, named: "directory"); try o.encode(layer, forKey: "layer"); try o.encode(present, forKey: "presentIn")
+            case .absent:
+                try o.encode("absent", forKey: "verdict")
+            case .notVisible(let present):
+                try o.encode("notVisible", forKey: "verdict"); try o.encode(present, forKey: "presentIn")
+            }
+            try o.encode(LayersReport.explain(e, stack).trimmingCharacters(in: .newlines), forKey: "text")
+        }
+    }
+}
