@@ -19,6 +19,8 @@ public struct Snapshot: Sendable, Codable {
     public var idMaps: [UserNamespaceIDMaps]
     public var visibility: Visibility
     public var diagnostics: [Diagnostic]
+    /// Containers found in the engines' stores (live snapshots only; a capture has none).
+    public var containers: [Container] = []
 
     /// Who read the snapshot: ids and maps are relative to this process's namespaces.
     public struct Reader: Sendable, Codable, Hashable {
@@ -47,5 +49,30 @@ public struct Snapshot: Sendable, Codable {
         self.origin = origin; self.reader = reader; self.features = features; self.processes = processes
         self.namespaces = namespaces; self.mountTables = mountTables; self.idMaps = idMaps; self.visibility = visibility
         self.diagnostics = diagnostics
+    }
+}
+
+extension Snapshot {
+    enum CodingKeys: String, CodingKey {
+        case formatVersion, hostname, kernelRelease, takenAt, origin, reader, features, processes, namespaces, mountTables, idMaps,
+             visibility, diagnostics, containers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        hostname = try c.decode(String.self, forKey: .hostname)
+        kernelRelease = try c.decode(String.self, forKey: .kernelRelease)
+        takenAt = try c.decode(String.self, forKey: .takenAt)
+        origin = try c.decode(String.self, forKey: .origin)
+        reader = try c.decode(Reader.self, forKey: .reader)
+        features = try c.decode(Features.self, forKey: .features)
+        processes = try c.decode([ProcessRecord].self, forKey: .processes)
+        namespaces = try c.decode([Namespace].self, forKey: .namespaces)
+        mountTables = try c.decode([MountTable].self, forKey: .mountTables)
+        idMaps = try c.decode([UserNamespaceIDMaps].self, forKey: .idMaps)
+        visibility = try c.decode(Visibility.self, forKey: .visibility)
+        diagnostics = try c.decode([Diagnostic].self, forKey: .diagnostics)
+        containers = try c.decodeIfPresent([Container].self, forKey: .containers) ?? []
     }
 }

@@ -10,6 +10,11 @@ public enum LayersReport {
         return s
     }
 
+    /// 12 characters of an engine id, keeping Docker's `-init` suffix.
+    static func shortID(_ id: String) -> String {
+        id.hasSuffix("-init") ? id.prefix(12) + "-init" : String(id.prefix(12))
+    }
+
     public static func render(_ inspection: OverlayInspection, title: String? = nil) -> String {
         let stack = inspection.stack
         var out = (title ?? "Overlay mounted at \(stack.mergedDir) (mount \(stack.mountID) in mnt:\(stack.mountNamespace))") + "\n"
@@ -21,7 +26,7 @@ public enum LayersReport {
             let index = inspection.indexes[i]
             let path = (layer.resolvedPath ?? layer.path).description + (layer.resolvedPath == nil ? " (relative; not resolved)" : "")
             t.add([String(i), layer.role.rawValue, path, index.map { String($0.fileCount) } ?? "-", index.map { String($0.totalBytes) } ?? "-",
-                   layer.engine.map { String($0.layerID.prefix(12)) } ?? "", layer.engine?.createdBy ?? layer.engine?.note ?? ""])
+                   layer.engine.map { shortID($0.layerID) } ?? "", layer.engine?.createdBy ?? layer.engine?.note ?? ""])
         }
         if let work = stack.workDir { t.add(["", "work", work.description, "", "", "", "the kernel's scratch space for copy-up"]) }
         out += t.render()
@@ -70,7 +75,7 @@ public enum LayersReport {
             if !hides.isEmpty { s += " It hides the cop\(hides.count == 1 ? "y" : "ies") in " + hides.map(name).joined(separator: ", ") + "." }
             return s + "\n"
         case .deleted(let layer, let xattr, let hides):
-            var s = "\(p) is deleted in \(name(layer)) by a whiteout (\(xattr ? "a zero-size file with the overlay.whiteout xattr" : "a character device 0/0"))."
+            var s = "\(p) is deleted by a whiteout (\(xattr ? "a zero-size file with the overlay.whiteout xattr" : "a character device 0/0")) in \(name(layer))."
             if !hides.isEmpty { s += " It hides " + hides.map(name).joined(separator: ", ") + "." }
             return s + "\n"
         case .hiddenByOpaqueDirectory(let dir, let layer, let present):

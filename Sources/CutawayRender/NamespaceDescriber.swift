@@ -50,6 +50,12 @@ public struct NamespaceDescriber: Sendable {
         var out: [String] = []
         if index.isReaders(ns) { out.append(ns.owner == nil && ns.type == .user || ns.parent == nil && ns.type == .pid ? "host (initial)" : "host") }
         if ns.hidden { out.append("hidden: no process left in it") }
+        let containers = index.containers(in: ns)
+        if !containers.isEmpty {
+            let names = containers.map { "\($0.engine.rawValue) \($0.name)" }.joined(separator: ", ")
+            // A container that shares the host's namespace of this type (e.g. --network host) says so.
+            out.append(index.isReaders(ns) ? "shared with container \(names)" : "container \(names)")
+        }
         switch ns.type {
         case .pid:
             if let initProcess = index.initProcess(of: ns), initProcess.nsPID.count > 1 {

@@ -12,19 +12,27 @@ struct LayersCommand: ParsableCommand {
         commandName: "layers",
         abstract: "Show an OverlayFS stack top-down and which layer each file comes from.",
         discussion: """
-        TARGET is the mount point of an overlay mount. With --pid, the overlay behind that
-        process's root (/) and any other overlay mounts in its mount namespace.
+        TARGET is the mount point of an overlay mount, a Docker, podman or containerd
+        container (name or id prefix), or an image name (name:tag or id prefix). With --pid, the
+        overlay behind that process's root (/) and any other overlay mounts in its mount namespace.
+        Engines are read from their stores on disk (the daemon need not run); --engine-root adds
+        a store cutaway does not find by itself.
 
         Examples:
           cutaway layers /tmp/demo/merged
           cutaway layers /tmp/demo/merged --path /c/d.txt     which layer provides it, what it hides
           cutaway layers /tmp/demo/merged --files             every path and its layer; per layer adds/changes/deletes
           cutaway layers --pid 1234 --json
+          cutaway layers my-container --path /etc/os-release
+          cutaway layers nginx:latest --files
         """
     )
 
-    @Argument(help: ArgumentHelp("The merged directory (mount point) of an overlay mount.", valueName: "TARGET"))
+    @Argument(help: ArgumentHelp("An overlay mount point, a container (name or id prefix) or an image.", valueName: "TARGET"))
     var target: String?
+
+    @Option(help: ArgumentHelp("Another container engine store to read (e.g. a Docker --data-root).", valueName: "DIR"))
+    var engineRoot: [String] = []
 
     @Option(help: "A process: the overlay behind its root and the other overlays of its mount namespace.")
     var pid: Int32?
@@ -47,6 +55,7 @@ struct LayersCommand: ParsableCommand {
         let snapshot = SnapshotScanner(source: DirectoryProcSource.live()).scan()
         let index = SnapshotIndex(snapshot)
         var inspections: [(OverlayInspection, String)] = []
+        var container: Container?
         if let pid {
             guard let p = index.process(pid) else { throw CutawayFailure("no process \(pid) (it may have exited; `cutaway namespaces` lists what is visible)") }
             guard let mnt = p.namespaces[.mnt], let table = index.mountTable(mnt) else {
@@ -63,26 +72,52 @@ struct LayersCommand: ParsableCommand {
                 inspections.append((OverlayReader.inspect(stack), title))
             }
         } else if let target {
+            let inventory = EngineDiscovery.discover(snapshot: snapshot, extraRoots: engineRoot)
+            let resolveRelative = EngineDiscovery.resolver(for: inventory)
             guard let own = snapshot.reader.namespaces[.mnt], let table = index.mountTable(own) else {
                 throw CutawayFailure("cannot read cutaway's own mount table")
             }
-            let wanted = Self.canonical(target)
-            let matches = try stacks(in: table).filter { $0.mergedDir == wanted }
-            guard let stack = matches.last else {
-                throw CutawayFailure("\(target) is not the mount point of an overlay mount; `cutaway mounts` lists the mounts (fstype overlay)")
+            let hostStacks = try stacks(in: table)
+            if target.hasPrefix("/") || target.hasPrefix(".") {
+                let wanted = Self.canonical(target)
+                guard let stack = hostStacks.last(where: { $0.mergedDir == wanted }) else {
+                    throw CutawayFailure("\(target) is not the mount point of an overlay mount; `cutaway mounts` lists the mounts (fstype overlay)")
+                }
+                var annotated = stack
+                if let c = inventory.containers.first(where: { $0.mergedDir.map { ByteString(Self.canonical($0).bytes) } == stack.mergedDir }) {
+                    OverlayReader.annotate(&annotated, with: c)
+                }
+                inspections.append((OverlayReader.inspect(annotated, resolveRelative: resolveRelative), "Overlay mounted at \(stack.mergedDir) (mount \(stack.mountID) in mnt:\(stack.mountNamespace))"))
+            } else if let c = try Self.container(target, in: inventory) {
+                container = c
+                // The kernel's own stack where the overlay is mounted; the engine's records otherwise.
+                var stack = c.mergedDir.flatMap { dir in hostStacks.last { $0.mergedDir == ByteString(dir) } }
+                    ?? containerRootStack(c, index: index)
+                    ?? OverlayStack(mountNamespace: 0, mountID: 0, mergedDir: ByteString(c.mergedDir ?? ""), layers: c.layers,
+                                    workDir: c.workDir.map { ByteString($0) }, switches: [], usesLayerAppendOptions: false)
+                OverlayReader.annotate(&stack, with: c)
+                inspections.append((OverlayReader.inspect(stack, resolveRelative: resolveRelative), ContainerReport.title(c)))
+            } else if let image = try Self.image(target, in: inventory) {
+                let stack = OverlayStack(mountNamespace: 0, mountID: 0, mergedDir: "", layers: image.layers, workDir: nil, switches: [], usesLayerAppendOptions: false)
+                inspections.append((OverlayReader.inspect(stack), "\(image.engine.rawValue) image \(image.names.first ?? image.id) (\(image.id.trimmingPrefix("sha256:").prefix(12))): \(image.layers.count) read-only layers, one per file-changing build step"))
+            } else {
+                let where_ = inventory.stores.isEmpty ? "no container engine store was found" : "searched " + inventory.stores.joined(separator: ", ")
+                throw CutawayFailure("\(target) is neither an overlay mount point nor a container or image (\(where_)); give a path, a container name or id, or --engine-root DIR")
             }
-            inspections.append((OverlayReader.inspect(stack), "Overlay mounted at \(stack.mergedDir) (mount \(stack.mountID) in mnt:\(stack.mountNamespace))"))
         }
 
         if json {
             var objects = inspections.map { LayersJSON(inspection: $0.0, files: files, path: path.map { ByteString($0) }) }
             let first = objects.removeFirst()
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "overlay", value: first, extra: ["otherOverlays": AnyEncodable(objects)]).flattened()))
+            var extra: [String: AnyEncodable] = ["otherOverlays": AnyEncodable(objects)]
+            if let container { extra["container"] = AnyEncodable(ContainerJSON(container: container, index: index)) }
+            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "overlay", value: first, extra: extra).flattened()))
         } else {
             var out = ""
             for (n, (inspection, title)) in inspections.enumerated() {
                 if n > 0 { out += "\n" }
                 out += LayersReport.render(inspection, title: title)
+                if n == 0, let container { out += "\n" + ContainerReport.anatomy(container, index: index) }
                 if let path { out += "\n" + LayersReport.explain(inspection.explain(ByteString(path)), inspection.stack) }
                 if files { out += LayersReport.files(inspection) }
             }
@@ -97,6 +132,31 @@ struct LayersCommand: ParsableCommand {
             case .failure(let e): throw CutawayFailure("overlay mount \(entry.mount.id) at \(entry.mount.mountPoint): \(e)")
             }
         }
+    }
+
+    /// The root overlay of a running container's own mount namespace (containerd tasks).
+    private func containerRootStack(_ c: Container, index: SnapshotIndex) -> OverlayStack? {
+        guard let pid = c.pid, let mnt = index.process(pid)?.namespaces[.mnt], let table = index.mountTable(mnt),
+              let root = table.mounts.last(where: { $0.mountPoint == "/" }), root.fsType == "overlay" else { return nil }
+        return try? OverlayOptionsParser.stack(of: root, in: mnt)
+    }
+
+    /// A container by exact name, exact id, or unique id prefix.
+    static func container(_ key: String, in inventory: EngineInventory) throws -> Container? {
+        if let exact = inventory.containers.first(where: { $0.name == key || $0.id == key }) { return exact }
+        let byPrefix = inventory.containers.filter { $0.id.hasPrefix(key) }
+        if byPrefix.count > 1 { throw CutawayFailure("\(key) matches \(byPrefix.count) containers (\(byPrefix.map(\.shortID).joined(separator: ", "))); give more of the id") }
+        return byPrefix.first
+    }
+
+    /// An image by name (`name`, `name:tag`, podman's `localhost/name:tag`) or unique id prefix.
+    static func image(_ key: String, in inventory: EngineInventory) throws -> EngineImage? {
+        let tagged = key.contains(":") ? key : key + ":latest"
+        if let exact = inventory.images.first(where: { $0.names.contains(tagged) || $0.names.contains("localhost/" + tagged) }) { return exact }
+        let bare = key.trimmingPrefix("sha256:")
+        let byPrefix = inventory.images.filter { $0.id.trimmingPrefix("sha256:").hasPrefix(bare) }
+        if byPrefix.count > 1 { throw CutawayFailure("\(key) matches \(byPrefix.count) images; give more of the id") }
+        return byPrefix.first
     }
 
     /// The absolute, symlink-free form of a path, as mountinfo shows mount points.
@@ -183,5 +243,30 @@ struct LayersJSON: Encodable {
             }
             try o.encode(LayersReport.explain(e, stack).trimmingCharacters(in: .newlines), forKey: "text")
         }
+    }
+}
+
+/// `"container"` in `cutaway layers CONTAINER --json`.
+struct ContainerJSON: Encodable {
+    var container: Container
+    var index: SnapshotIndex
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        try c.encode(container.engine, forKey: "engine")
+        try c.encode(container.id, forKey: "id")
+        try c.encode(container.name, forKey: "name")
+        try c.encodeOrNull(container.image, forKey: "image")
+        try c.encodeOrNull(container.imageID, forKey: "imageID")
+        try c.encodeOrNull(container.pid, forKey: "pid")
+        try c.encodeOrNull(container.mergedDir, forKey: "mergedDir")
+        try c.encode(container.bindMounts, forKey: "bindMounts")
+        try c.encode(container.namespaces, forKey: "namespaces")
+        let reader = index.snapshot.reader.namespaces
+        try c.encode(NamespaceType.allCases.filter { container.namespaces[$0] != nil && container.namespaces[$0] == reader[$0] }, forKey: "sharedWithHost")
+        let mnt = container.namespaces[.mnt]
+        let root = mnt.flatMap { index.mountTable($0) }?.mounts.last { $0.mountPoint == "/" }
+        try c.encode(root?.fsType == "overlay", forKey: "rootIsOverlay")
+        try c.encodeOrNull(container.pid.flatMap { index.process($0)?.innermostPID }, forKey: "pidInside")
     }
 }

@@ -19,7 +19,7 @@ struct SourceOptions: ParsableArguments {
 
     /// Reads the snapshot and reports input problems (malformed lines) on stderr.
     func load() throws -> Snapshot {
-        let snapshot: Snapshot
+        var snapshot: Snapshot
         if let file = snapshotFile {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
@@ -36,7 +36,9 @@ struct SourceOptions: ParsableArguments {
             do { source = try DirectoryProcSource.capture(at: dir) } catch { throw CutawayFailure(error.description) }
             snapshot = SnapshotScanner(source: source).scan()
         } else {
-            snapshot = SnapshotScanner(source: DirectoryProcSource.live()).scan()
+            var live = SnapshotScanner(source: DirectoryProcSource.live()).scan()
+            live.containers = EngineDiscovery.discover(snapshot: live).containers
+            snapshot = live
         }
         for d in snapshot.diagnostics { FileHandleOutput.standardError("\(d)\n") }
         return snapshot

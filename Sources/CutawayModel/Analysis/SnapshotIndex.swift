@@ -34,6 +34,11 @@ public struct SnapshotIndex: Sendable {
         threadOwners = owners
     }
 
+    /// The containers whose PID 1 is in a namespace, by `(type, inode)`.
+    public func containers(in namespace: Namespace) -> [Container] {
+        snapshot.containers.filter { $0.namespaces[namespace.type] == namespace.inode }
+    }
+
     /// The process a recorded thread belongs to.
     public func process(ofThread tid: Int32) -> ProcessRecord? { threadOwners[tid].flatMap { process($0) } }
 

@@ -1,0 +1,80 @@
+import CutawayModel
+import Foundation
+
+/// podman / containers-storage with the overlay driver, read from disk: root stores
+/// (`/var/lib/containers/storage`) and rootless ones (`~/.local/share/containers/storage`).
+/// `overlay-layers/layers.json` (id, parent, sizes), `overlay-images/images.json` (id, names,
+/// top layer), `overlay-containers/containers.json` (id, names, image, layer), the image
+/// config stored beside the image as `=<base64 of "sha256:ID">`, and `overlay/<id>/diff`.
+/// The container's pid is not in these files: it is found from the live mounts (the process
+/// whose root is the container's overlay).
+public struct PodmanStore: Sendable {
+    public let root: String
+    public init(root: String) { self.root = root }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: root + "/overlay-layers/layers.json") }
+
+    struct Layer: Decodable {
+        var id: String
+        var parent: String?
+        var names: [String]?
+        var diffSize: Int64?
+        var diffDigest: String?
+        enum CodingKeys: String, CodingKey { case id, parent, names, diffSize = "diff-size", diffDigest = "diff-digest" }
+    }
+    struct Image: Decodable { var id: String; var names: [String]?; var layer: String? }
+    struct ContainerRecord: Decodable { var id: String; var names: [String]?; var image: String?; var layer: String }
+
+    func layers() -> [String: Layer] {
+        Dictionary((StoreFiles.json([Layer].self, root + "/overlay-layers/layers.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// From `top` down through the parents: top first.
+    func chain(from top: String, _ all: [String: Layer]) -> [Layer] {
+        var out: [Layer] = []
+        var seen = Set<String>()
+        var next: String? = top
+        while let id = next, seen.insert(id).inserted, let l = all[id] {
+            out.append(l)
+            next = l.parent
+        }
+        return out
+    }
+
+    func imageLayers(_ image: Image, _ all: [String: Layer]) -> [OverlayLayer] {
+        guard let top = image.layer else { return [] }
+        let chain = chain(from: top, all)
+        let configKey = "=" + Data(("sha256:" + image.id).utf8).base64EncodedString()
+        let steps = ImageConfig.load(root + "/overlay-images/\(image.id)/\(configKey)")?.layerSteps ?? []
+        let count = chain.count
+        return chain.enumerated().map { n, l in
+            let p = root + "/overlay/" + l.id + "/diff"
+            let bottomIndex = count - 1 - n
+            return OverlayLayer(role: .lower, path: ByteString(p), resolvedPath: ByteString(p), engine: EngineLayerInfo(
+                layerID: l.id, diffID: l.diffDigest, createdBy: steps.count == count ? steps[bottomIndex] : nil, size: l.diffSize,
+                note: "image layer \(bottomIndex + 1) of \(count)"))
+        }
+    }
+
+    public func images() -> [EngineImage] {
+        let all = layers()
+        return (StoreFiles.json([Image].self, root + "/overlay-images/images.json") ?? []).map { i in
+            EngineImage(engine: .podman, id: i.id, names: i.names ?? [], layers: imageLayers(i, all), storeRoot: root)
+        }
+    }
+
+    public func containers() -> [Container] {
+        let all = layers()
+        let images = Dictionary((StoreFiles.json([Image].self, root + "/overlay-images/images.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return (StoreFiles.json([ContainerRecord].self, root + "/overlay-containers/containers.json") ?? []).map { c in
+            let upper = root + "/overlay/" + c.layer + "/diff"
+            var layers = [OverlayLayer(role: .upper, path: ByteString(upper), resolvedPath: ByteString(upper),
+                                       engine: EngineLayerInfo(layerID: c.layer, note: "container layer (read-write)"))]
+            let image = c.image.flatMap { images[$0] }
+            if let image { layers += imageLayers(image, all) }
+            return Container(engine: .podman, id: c.id, name: c.names?.first ?? String(c.id.prefix(12)), image: image?.names?.first,
+                             imageID: c.image, storeRoot: root, layers: layers, mergedDir: root + "/overlay/" + c.layer + "/merged",
+                             workDir: root + "/overlay/" + c.layer + "/work")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import CutawayModel
+
+/// What a container is made of, in the notes' terms (concept 12): image layers + its own
+/// upper layer -> merged dir -> the root of its own mount namespace (pivot_root), host paths
+/// bind-mounted in, fresh namespaces (and those it shares with the host), its PID 1.
+public enum ContainerReport {
+    public static func title(_ c: Container) -> String {
+        "\(c.engine.rawValue) container \(c.name) (\(c.shortID))" + (c.image.map { ", image \($0)" } ?? "")
+    }
+
+    public static func anatomy(_ c: Container, index: SnapshotIndex) -> String {
+        var out = ""
+        guard let pid = c.pid, let p = index.process(pid) else {
+            return "The container is not running: no process has its overlay as root. Its layers are read from \(c.storeRoot).\n"
+        }
+        let mnt = p.namespaces[.mnt]
+        if let mnt, let table = index.mountTable(mnt), let root = table.mounts.last(where: { $0.mountPoint == "/" }) {
+            if root.fsType == "overlay" {
+                out += "Its merged dir\(c.mergedDir.map { " \($0)" } ?? "") is the container's / : the root mount of its mount namespace mnt:\(mnt) (the engine pivot_root'ed into it).\n"
+            } else {
+                out += "Its root (/) in mnt:\(mnt) is a \(root.fsType) mount, not an overlay.\n"
+            }
+            // Host directories and files (on real filesystems) versus the engine's masks and
+            // views of kernel filesystems (/proc/..., /sys/fs/cgroup/...).
+            let kernelFS: Set<ByteString> = ["proc", "sysfs", "cgroup", "cgroup2", "tmpfs", "devpts", "mqueue", "devtmpfs"]
+            let binds = table.mounts.filter { $0.root != "/" && $0.fsType != "overlay" && $0.mountPoint != "/" }
+            let hostPaths = binds.filter { !kernelFS.contains($0.fsType) }
+            if !hostPaths.isEmpty {
+                out += "Host paths bind-mounted in before pivot_root (filesystem:path on the host -> path inside):\n"
+                for b in hostPaths { out += "  \(b.source):\(b.root) -> \(b.mountPoint)\(b.mountOptions.hasPrefix("ro") ? " (read-only)" : "")\n" }
+            }
+            let masks = binds.count - hostPaths.count
+            if masks > 0 {
+                out += "  and \(masks) bind mount\(masks == 1 ? "" : "s") of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
+            }
+        } else {
+            for b in c.bindMounts { out += "  engine record: \(b.source) -> \(b.destination)\(b.readOnly ? " (read-only)" : "")\n" }
+        }
+        let inner = p.innermostPID
+        out += "Its PID 1 is host PID \(pid) (\(p.command))" + (inner == 1 ? "; inside, it sees itself as PID 1.\n" : "; inside, it is PID \(inner).\n")
+        let reader = index.snapshot.reader.namespaces
+        let own = NamespaceType.allCases.sorted().filter { t in p.namespaces[t] != nil && p.namespaces[t] != reader[t] }
+        let shared = NamespaceType.allCases.sorted().filter { t in p.namespaces[t] != nil && p.namespaces[t] == reader[t] }
+        out += "Namespaces of its own: " + (own.isEmpty ? "none" : own.map { "\($0.rawValue):\(p.namespaces[$0]!)" }.joined(separator: " ")) + "\n"
+        if !shared.isEmpty {
+            out += "Shared with the host: " + shared.map(\.rawValue).joined(separator: " ") + "\n"
+            if shared.contains(.user) {
+                out += "No user namespace of its own: root in the container IS root on the host (uid 0 = uid 0).\n"
+            }
+        }
+        return out
+    }
+}
