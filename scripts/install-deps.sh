@@ -12,6 +12,7 @@ packages=(
     graphviz     # the dot tool, to check diagrams by hand
     libgraphviz-dev  # libgvc, for rendering diagrams in-process
     pkg-config
+    docker.io podman runc busybox-static  # real engines for the container tests (started by the tests themselves)
 )
 
 missing=()

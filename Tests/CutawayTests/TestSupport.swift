@@ -1,6 +1,7 @@
 import CutawayModel
 import CutawayReaders
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +15,11 @@ enum TestSupport {
     static let overlayScenarioScript = packageRoot.appendingPathComponent("Tests/Scripts/overlay-scenario.sh").path
 
     static var isRoot: Bool { getuid() == 0 }
+
+    /// docker.io, podman, runc and busybox-static (scripts/install-deps.sh installs them).
+    static var enginesInstalled: Bool {
+        ["/usr/sbin/dockerd", "/usr/bin/docker", "/usr/bin/podman", "/usr/sbin/runc", "/bin/busybox"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+    }
 
     /// The `cutaway` executable next to the test bundle (built because the tests depend on it).
     static var cutawayBinary: String {
@@ -100,7 +106,9 @@ enum TestSupport {
         }
         let up = try run("/bin/bash", [script, "up", state])
         guard up.status == 0 else { throw ScenarioError(message: "\(script) up failed (\(up.status)): \(up.stderr)") }
-        return try body(try readEnv(state + "/env"))
+        var env = try readEnv(state + "/env")
+        env["STATE_DIR"] = state
+        return try body(env)
     }
 
     struct ScenarioError: Error, CustomStringConvertible { var message: String; var description: String { message } }
@@ -115,3 +123,8 @@ extension Snapshot {
         return mountTables.first { $0.mountNamespace == mnt }
     }
 }
+
+/// Every suite that builds things on the live system (namespaces, mounts, engines) nests here,
+/// so they run one after another: dockerd's mounts in the host namespace, for instance, would
+/// otherwise show up in another suite's mount tables. `.serialized` applies to nested suites.
+@Suite(.serialized) enum LiveSystemTests {}
