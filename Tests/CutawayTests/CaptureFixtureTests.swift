@@ -13,6 +13,16 @@ import Testing
         try ScenarioExpectations.check(try scan(), try TestSupport.readEnv(dir + "/scenario.env"))
     }
 
+    /// git keeps no empty directories: a capture checked out elsewhere must read the same.
+    @Test func survivesLosingEmptyDirectories() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-capture-copy-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        _ = try TestSupport.run("/bin/cp", ["-a", dir, copy])
+        _ = try TestSupport.run("/usr/bin/find", [copy, "-type", "d", "-empty", "-delete"])
+        let s = SnapshotScanner(source: try DirectoryProcSource.capture(at: copy)).scan()
+        try ScenarioExpectations.check(s, try TestSupport.readEnv(dir + "/scenario.env"))
+    }
+
     @Test func refusedReadsStayRefused() throws {
         let s = try scan()
         // pid 1 of the capture host refused even root; the replay says so instead of guessing.

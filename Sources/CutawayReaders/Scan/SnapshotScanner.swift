@@ -168,7 +168,9 @@ public final class SnapshotScanner {
         }
         guard !links.isEmpty else { return record }
 
-        if options.threads, let tids = try? source.listDirectory("\(pid)/task"), tids.count > 1 {
+        // Every tid but the main one (no shortcut on the count: a capture checked out of git
+        // has no directory for a main thread that had nothing recorded).
+        if options.threads, let tids = try? source.listDirectory("\(pid)/task") {
             for tid in tids.compactMap(Int32.init).sorted() where tid != pid {
                 let t = readLinks("\(pid)/task/\(tid)/ns")
                 if t.links.isEmpty { visibility.threadsGone += 1; continue }
