@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CutawayModel", targets: ["CutawayModel"]),
         .library(name: "CutawayReaders", targets: ["CutawayReaders"]),
         .library(name: "CutawayRender", targets: ["CutawayRender"]),
+        .library(name: "CutawayGraphviz", targets: ["CutawayGraphviz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,18 +29,21 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // Text reports built from the model only.
+        // Text reports and DOT, built from the model only, in pure Swift.
         .target(name: "CutawayRender", dependencies: ["CutawayModel"]),
+        // Graphviz's libgvc: DOT -> SVG / PNG / PDF in-process.
+        .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
+        .target(name: "CutawayGraphviz", dependencies: ["CGraphviz"]),
         .executableTarget(
             name: "cutaway",
             dependencies: [
-                "CutawayModel", "CutawayReaders", "CutawayRender",
+                "CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "CutawayTests",
-            dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "cutaway"],
+            dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "cutaway"],
             // Read in place (via #filePath): captures hold symlinks that must not be followed.
             exclude: ["Fixtures"]
         ),

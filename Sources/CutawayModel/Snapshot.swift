@@ -21,6 +21,9 @@ public struct Snapshot: Sendable, Codable {
     public var diagnostics: [Diagnostic]
     /// Containers found in the engines' stores (live snapshots only; a capture has none).
     public var containers: [Container] = []
+    /// What the overlay diagrams show, per overlay mount of the reader's mount namespace
+    /// (live snapshots only: layer contents are not in a capture).
+    public var overlays: [OverlayPicture] = []
 
     /// Who read the snapshot: ids and maps are relative to this process's namespaces.
     public struct Reader: Sendable, Codable, Hashable {
@@ -55,7 +58,7 @@ public struct Snapshot: Sendable, Codable {
 extension Snapshot {
     enum CodingKeys: String, CodingKey {
         case formatVersion, hostname, kernelRelease, takenAt, origin, reader, features, processes, namespaces, mountTables, idMaps,
-             visibility, diagnostics, containers
+             visibility, diagnostics, containers, overlays
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,5 +77,6 @@ extension Snapshot {
         visibility = try c.decode(Visibility.self, forKey: .visibility)
         diagnostics = try c.decode([Diagnostic].self, forKey: .diagnostics)
         containers = try c.decodeIfPresent([Container].self, forKey: .containers) ?? []
+        overlays = try c.decodeIfPresent([OverlayPicture].self, forKey: .overlays) ?? []
     }
 }

@@ -18,11 +18,12 @@ struct Cutaway: ParsableCommand {
           cutaway mounts --pid 1234           the mount tree of pid 1234's mount namespace
           cutaway idmap --pid 1234            uid/gid maps from the host down to pid 1234
           cutaway layers /path/to/merged      an overlay's layers; which layer each file comes from
-          cutaway snapshot                    everything, saved to output/snapshot-<host>-<time>/
+          cutaway snapshot                    everything, saved to output/snapshot-<host>-<time>/ with diagrams and index.html
+          cutaway render snap/snapshot.json   draw a saved snapshot (e.g. from another host)
           cutaway capture /tmp/host-a         copy what cutaway reads, to analyse elsewhere
         """,
         version: "0.1.0",
-        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, CaptureCommand.self]
+        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, RenderCommand.self, CaptureCommand.self]
     )
 
     static func main() {

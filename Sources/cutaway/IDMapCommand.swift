@@ -13,6 +13,7 @@ struct IDMapCommand: ParsableCommand {
 
         Example:
           cutaway idmap --pid 1234
+          cutaway idmap --pid 1234 --format png     draw it: output/idmap-1234.png
         """
     )
 
@@ -24,6 +25,8 @@ struct IDMapCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
+    @OptionGroup var diagram: DiagramOptions
+
     func run() throws {
         let snapshot = try source.load()
         let index = SnapshotIndex(snapshot)
@@ -34,7 +37,9 @@ struct IDMapCommand: ParsableCommand {
             throw CutawayFailure("the user namespace of pid \(pid) could not be read (permission denied; run as root)")
         }
         let chain = IDMapChain(index: index, pid: pid)
-        if json {
+        if diagram.wantsDiagram {
+            for path in try diagram.write(IDMapDiagram.dot(chain, index: index), name: "idmap-\(pid)") { print("wrote \(path)") }
+        } else if json {
             FileHandleOutput.standardOutput(try JSONOutput.string(IDMapJSON(chain: chain)))
         } else {
             FileHandleOutput.standardOutput(IDMapReport.render(chain, index: index))

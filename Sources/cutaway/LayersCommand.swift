@@ -2,6 +2,7 @@ import ArgumentParser
 import CutawayModel
 import CutawayReaders
 import CutawayRender
+import CutawayGraphviz
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -45,6 +46,8 @@ struct LayersCommand: ParsableCommand {
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
+
+    @OptionGroup var diagram: DiagramOptions
 
     func validate() throws {
         if (target == nil) == (pid == nil) { throw ValidationError("give either TARGET (an overlay mount point) or --pid PID") }
@@ -106,7 +109,18 @@ struct LayersCommand: ParsableCommand {
             }
         }
 
-        if json {
+        if diagram.wantsDiagram {
+            for (n, (inspection, title)) in inspections.enumerated() {
+                let name = container.map { "container-\($0.name)" } ?? "overlay-\(n)"
+                let picture = OverlayPicture(name: name, title: title, inspection: inspection)
+                if n == 0, let container {
+                    for path in try diagram.write(ContainerDiagram.dot(container, picture: picture, index: index), name: name) { print("wrote \(path)") }
+                    for path in try diagram.write(OverlayDiagram.dot(picture), name: "overlay-\(container.name)") { print("wrote \(path)") }
+                } else {
+                    for path in try diagram.write(OverlayDiagram.dot(picture), name: name) { print("wrote \(path)") }
+                }
+            }
+        } else if json {
             var objects = inspections.map { LayersJSON(inspection: $0.0, files: files, path: path.map { ByteString($0) }) }
             let first = objects.removeFirst()
             var extra: [String: AnyEncodable] = ["otherOverlays": AnyEncodable(objects)]

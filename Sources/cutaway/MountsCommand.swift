@@ -18,6 +18,8 @@ struct MountsCommand: ParsableCommand {
           cutaway mounts --pid 1234
           cutaway mounts --ns 4026532290
           cutaway mounts --mountinfo saved-mountinfo.txt --json
+          cutaway mounts --pid 1234 --format svg        draw it with its peer groups
+          cutaway mounts --compare 1 1234 --format png  two namespaces side by side
         """
     )
 
@@ -30,21 +32,28 @@ struct MountsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Parse a saved mountinfo file instead of a live namespace.", valueName: "FILE"))
     var mountinfo: String?
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Two processes: their mount namespaces side by side (what both have, what only one has).", valueName: "PID1 PID2"))
+    var compare: [Int32] = []
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     @OptionGroup var source: SourceOptions
 
+    @OptionGroup var diagram: DiagramOptions
+
     func validate() throws {
-        if [pid != nil, namespaceInode != nil, mountinfo != nil].filter({ $0 }).count > 1 {
-            throw ValidationError("give one of --pid, --ns and --mountinfo")
+        if [pid != nil, namespaceInode != nil, mountinfo != nil, !compare.isEmpty].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --pid, --ns, --mountinfo and --compare")
         }
+        if !compare.isEmpty && compare.count != 2 { throw ValidationError("--compare takes two pids, e.g. --compare 1 1234") }
         if mountinfo != nil && (source.captureDirectory != nil || source.snapshotFile != nil) {
             throw ValidationError("--mountinfo reads one file; it does not combine with --proc or --from")
         }
     }
 
     func run() throws {
+        if compare.count == 2 { return try runCompare() }
         let table: MountTable
         let allTables: [MountTable]
         let title: String
@@ -89,7 +98,10 @@ struct MountsCommand: ParsableCommand {
             title = "Mount namespace \(index.describeMountNamespace(inode)), read from pid \(t.readFrom)"
             namer = index.describeMountNamespace
         }
-        if json {
+        if diagram.wantsDiagram {
+            let dot = MountDiagram().dot(table: table, allTables: allTables, title: title, namer: namer)
+            for path in try diagram.write(dot, name: table.mountNamespace == 0 ? "mounts" : "mounts-\(table.mountNamespace)") { print("wrote \(path)") }
+        } else if json {
             let groups = PeerGroup.groups(in: allTables).filter { g in
                 table.mounts.contains { $0.shared == g.id || $0.master == g.id || $0.propagateFrom == g.id }
             }
@@ -100,6 +112,44 @@ struct MountsCommand: ParsableCommand {
             ])))
         } else {
             FileHandleOutput.standardOutput(MountReport.render(table: table, allTables: allTables, title: title, namer: namer))
+        }
+    }
+}
+
+extension MountsCommand {
+    func runCompare() throws {
+        let snapshot = try source.load()
+        let index = SnapshotIndex(snapshot)
+        var tables: [MountTable] = []
+        for p in compare {
+            guard let proc = index.process(p), let mnt = proc.namespaces[.mnt] else {
+                throw CutawayFailure("no readable mount namespace for pid \(p) (exited, or permission denied; run as root)")
+            }
+            guard let t = index.mountTable(mnt) else { throw CutawayFailure("the mount table of pid \(p) (mnt:\(mnt)) could not be read") }
+            tables.append(t)
+        }
+        let names = compare.map { "pid \($0)" }
+        if tables[0].mountNamespace == tables[1].mountNamespace {
+            print("pids \(compare[0]) and \(compare[1]) are in the same mount namespace mnt:\(tables[0].mountNamespace): one mount table, nothing to compare.")
+            return
+        }
+        if diagram.wantsDiagram {
+            let dot = MountCompareDiagram.dot(tables[0], tables[1], nameA: "\(names[0]) (mnt:\(tables[0].mountNamespace))", nameB: "\(names[1]) (mnt:\(tables[1].mountNamespace))")
+            for path in try diagram.write(dot, name: "mounts-compare-\(compare[0])-\(compare[1])") { print("wrote \(path)") }
+            return
+        }
+        func key(_ m: Mount) -> String { "\(m.mountPoint.description) \(m.majorMinor) \(m.root.description)" }
+        let a = Set(tables[0].mounts.map(key)), b = Set(tables[1].mounts.map(key))
+        var out = "\(names[0]) mnt:\(tables[0].mountNamespace) and \(names[1]) mnt:\(tables[1].mountNamespace)\n"
+        out += "in both (same mount point, device and root): \(a.intersection(b).count)\n"
+        out += "only in \(names[0]):\n" + tables[0].mounts.filter { !b.contains(key($0)) }.map { "  \($0.mountPoint)  \($0.fsType) \($0.source)  \($0.propagationTags)\n" }.joined()
+        out += "only in \(names[1]):\n" + tables[1].mounts.filter { !a.contains(key($0)) }.map { "  \($0.mountPoint)  \($0.fsType) \($0.source)  \($0.propagationTags)\n" }.joined()
+        if json {
+            struct CompareJSON: Encodable { var both: Int; var onlyFirst: [Mount]; var onlySecond: [Mount]; var namespaces: [UInt64] }
+            FileHandleOutput.standardOutput(try JSONOutput.string(CompareJSON(both: a.intersection(b).count, onlyFirst: tables[0].mounts.filter { !b.contains(key($0)) },
+                                                                              onlySecond: tables[1].mounts.filter { !a.contains(key($0)) }, namespaces: tables.map(\.mountNamespace))))
+        } else {
+            FileHandleOutput.standardOutput(out)
         }
     }
 }

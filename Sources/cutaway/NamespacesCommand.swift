@@ -1,6 +1,7 @@
 import ArgumentParser
 import CutawayModel
 import CutawayRender
+import CutawayGraphviz
 
 struct NamespacesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,7 @@ struct NamespacesCommand: ParsableCommand {
           cutaway namespaces                       tree by owning user namespace (like lsns -T)
           cutaway ns --tree parent --type pid,user the pid and user hierarchies
           cutaway ns --json                        {"namespaces": [...]}
+          cutaway ns --format svg,png              draw it: output/namespaces.svg, .png
         """,
         aliases: ["ns"]
     )
@@ -30,10 +32,14 @@ struct NamespacesCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
+    @OptionGroup var diagram: DiagramOptions
+
     func run() throws {
         let snapshot = try source.load()
         let types = type?.types ?? Set(NamespaceType.allCases)
-        if json {
+        if diagram.wantsDiagram {
+            for path in try diagram.write(NamespaceDiagram().dot(snapshot), name: "namespaces") { print("wrote \(path)") }
+        } else if json {
             let selected = snapshot.namespaces.filter { types.contains($0.type) }
             FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "namespaces", value: selected, extra: ["visibility": AnyEncodable(snapshot.visibility)])))
         } else {

@@ -1,0 +1,75 @@
+import CGraphviz
+import Foundation
+
+/// An output format Graphviz renders to.
+public enum DiagramFormat: String, CaseIterable, Sendable {
+    case dot, svg, png, pdf
+    public var fileExtension: String { rawValue }
+}
+
+/// What went wrong in Graphviz, with its own message.
+public enum GraphvizError: Error, CustomStringConvertible, Equatable {
+    /// The DOT text does not parse.
+    case syntax(String)
+    case layout(String)
+    case render(format: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .syntax(let m): "Graphviz could not parse the DOT: \(m)"
+        case .layout(let m): "Graphviz layout failed: \(m)"
+        case .render(let f, let m): "Graphviz could not render \(f): \(m)"
+        }
+    }
+}
+
+/// Renders DOT in-process through libgvc (Graphviz's C library). Graphviz keeps global state
+/// (its error handler, the plugin registry), so every call is serialized by one lock, and
+/// its error messages are captured and returned as Swift errors instead of printed.
+public enum GraphvizRenderer {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var messages: [String] = []
+
+    /// Graphviz calls this with each error or warning message.
+    private static let errorHandler: agusererrf = { message in
+        if let message { GraphvizRenderer.messages.append(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return 0
+    }
+
+    /// Parses DOT without laying it out: nil if it parses, the message otherwise.
+    public static func syntaxError(in dot: String) -> String? {
+        lock.lock(); defer { lock.unlock() }
+        messages = []
+        let previous = agseterrf(errorHandler)
+        defer { _ = agseterrf(previous) }
+        guard let graph = dot.withCString({ agmemread($0) }) else {
+            return messages.joined(separator: "; ").isEmpty ? "syntax error" : messages.joined(separator: "; ")
+        }
+        agclose(graph)
+        return nil
+    }
+
+    /// Lays out with `dot` and renders. `.dot` returns the input unchanged.
+    public static func render(_ dot: String, as format: DiagramFormat) throws(GraphvizError) -> Data {
+        if format == .dot { return Data(dot.utf8) }
+        lock.lock(); defer { lock.unlock() }
+        messages = []
+        let previous = agseterrf(errorHandler)
+        defer { _ = agseterrf(previous) }
+        guard let context = gvContext() else { throw .layout("no Graphviz context (are the graphviz plugins installed?)") }
+        defer { gvFreeContext(context) }
+        guard let graph = dot.withCString({ agmemread($0) }) else {
+            throw .syntax(messages.joined(separator: "; ").isEmpty ? "syntax error" : messages.joined(separator: "; "))
+        }
+        defer { agclose(graph) }
+        guard gvLayout(context, graph, "dot") == 0 else { throw .layout(messages.joined(separator: "; ")) }
+        defer { gvFreeLayout(context, graph) }
+        var buffer: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        guard gvRenderData(context, graph, format.rawValue, &buffer, &length) == 0, let buffer else {
+            throw .render(format: format.rawValue, message: messages.joined(separator: "; "))
+        }
+        defer { gvFreeRenderData(buffer) }
+        return Data(bytes: buffer, count: Int(length))
+    }
+}

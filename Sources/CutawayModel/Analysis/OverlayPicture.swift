@@ -1,0 +1,82 @@
+/// What the overlay-stack diagram shows, small enough to keep in a snapshot: the stack and a
+/// selection of paths (the "columns"), each with its state in every layer and in the merged
+/// view. Paths that show the overlay rules at work come first: deletions, shadowed copies,
+/// copy-ups and additions in the upper layer.
+public struct OverlayPicture: Sendable, Hashable, Codable {
+    public enum Cell: String, Sendable, Codable {
+        case absent
+        /// The copy the merged view shows.
+        case provides
+        /// Present, but hidden by a layer above (shadowed copy).
+        case hidden
+        case whiteout
+        case opaqueDirectory
+        /// A directory that merges with the others.
+        case directory
+    }
+
+    public struct Column: Sendable, Hashable, Codable {
+        public var path: String
+        public var cells: [Cell]
+        /// The layer the merged view takes it from; nil when deleted.
+        public var mergedFrom: Int?
+        public var kind: String
+    }
+
+    /// A name for files: the container's name or the merged dir.
+    public var name: String
+    public var title: String
+    public var stack: OverlayStack
+    public var columns: [Column]
+    /// Visible paths not drawn.
+    public var morePaths: Int
+    /// Per layer: files in it.
+    public var fileCounts: [Int?]
+
+    public init(name: String, title: String, inspection: OverlayInspection, maxColumns: Int = 12) {
+        self.name = name
+        self.title = title
+        stack = inspection.stack
+        fileCounts = inspection.indexes.map { $0?.fileCount }
+        let r = inspection.resolution
+        let count = inspection.stack.layers.count
+        var candidates: [(priority: Int, column: Column)] = []
+        for d in r.deletions {
+            var cells = [Cell](repeating: .absent, count: count)
+            cells[d.layer] = d.kind == .opaqueDirectory ? .opaqueDirectory : .whiteout
+            for h in d.hides { cells[h] = .hidden }
+            if d.kind == .opaqueDirectory { continue } // drawn with its directory entry below
+            candidates.append((0, Column(path: d.path.description, cells: cells, mergedFrom: nil, kind: "deleted")))
+        }
+        for e in r.entries where e.path != "/" {
+            var cells = [Cell](repeating: .absent, count: count)
+            cells[e.layer] = e.kind == .dir ? .directory : .provides
+            for h in e.hidden { cells[h] = .hidden }
+            if e.kind == .dir {
+                for l in e.mergedFrom where l != e.layer { cells[l] = .directory }
+                if let o = r.deletions.first(where: { $0.path == e.path && $0.kind == .opaqueDirectory }) { cells[o.layer] = .opaqueDirectory }
+            }
+            let priority: Int
+            if cells.contains(.opaqueDirectory) { priority = 0 }
+            else if !e.hidden.isEmpty && e.kind != .dir { priority = 1 }
+            else if e.kind == .dir { priority = 5 }
+            else if e.layer == 0 && inspection.stack.layers.first?.role == .upper { priority = 2 }
+            else { priority = 3 + (e.path.bytes.filter { $0 == UInt8(ascii: "/") }.count > 2 ? 1 : 0) }
+            candidates.append((priority, Column(path: e.path.description, cells: cells, mergedFrom: e.layer, kind: e.kind.rawValue)))
+        }
+        // Spread the picture over the layers: per layer, its most telling paths first.
+        let sorted = candidates.sorted { ($0.priority, $0.column.path) < ($1.priority, $1.column.path) }
+        var chosen: [Column] = []
+        var perLayer: [Int: Int] = [:]
+        for pass in 0..<2 {
+            for c in sorted where chosen.count < maxColumns && !chosen.contains(c.column) && c.priority < 5 {
+                let layer = c.column.mergedFrom ?? c.column.cells.firstIndex(of: .whiteout) ?? 0
+                if pass == 0 && perLayer[layer, default: 0] >= 3 { continue }
+                chosen.append(c.column)
+                perLayer[layer, default: 0] += 1
+            }
+        }
+        columns = chosen.sorted { $0.path < $1.path }
+        morePaths = max(0, r.entries.filter { $0.kind != .dir }.count - columns.filter { $0.mergedFrom != nil && $0.kind != "dir" }.count)
+    }
+}

@@ -1,0 +1,128 @@
+import CutawayModel
+
+/// Escaping for Graphviz's DOT language (https://graphviz.org/doc/info/lang.html).
+///
+/// Everything taken from the system (process names, paths, mount sources) reaches a label
+/// through ``ByteString/description`` first, so control characters and invalid UTF-8 arrive
+/// as `\xHH` text, then through one of these escapes.
+public enum DOT {
+    /// A double-quoted DOT string whose text shows literally: `\` and `"` are escaped, so
+    /// Graphviz's own escapes (`\N`, `\G`, `\l`, …) cannot be triggered by a name.
+    /// Lines are separated with `\n` (centered).
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r", "\t": out += " "
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f { out += "\\\\x" + String(scalar.value, radix: 16) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Text for an HTML-like label: `&`, `<`, `>`, `"` and `'` become entities; control
+    /// characters become `\xHH` text.
+    public static func html(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f { out += "\\x" + String(scalar.value, radix: 16) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    public static func html(_ bytes: ByteString) -> String { html(bytes.description) }
+
+    /// A node id made only of safe characters, stable for the same input.
+    public static func id(_ parts: Any...) -> String {
+        quote(parts.map { "\($0)" }.joined(separator: "_"))
+    }
+
+    /// Shortens long text in the middle: `/var/lib/docker/overlay2/3c9d…e075027/diff`.
+    public static func middleTruncated(_ text: String, max: Int = 48) -> String {
+        guard text.count > max else { return text }
+        let keep = (max - 1) / 2
+        return String(text.prefix(keep)) + "…" + String(text.suffix(max - 1 - keep))
+    }
+}
+
+/// A DOT graph built statement by statement, in the order given (callers sort their input,
+/// so the same state always gives the same text).
+public struct DOTGraph {
+    public var lines: [String] = []
+    private var indent = 1
+
+    public init() {}
+
+    /// `key=value` pairs; values are quoted unless they are HTML-like labels (`<…>`).
+    public static func attributes(_ pairs: [(String, String)]) -> String {
+        guard !pairs.isEmpty else { return "" }
+        return " [" + pairs.map { k, v in "\(k)=\(v.hasPrefix("<") && v.hasSuffix(">") ? v : DOT.quote(v))" }.joined(separator: ", ") + "]"
+    }
+
+    private mutating func add(_ line: String) { lines.append(String(repeating: "  ", count: indent) + line) }
+
+    public mutating func graphAttributes(_ pairs: [(String, String)]) { add("graph" + Self.attributes(pairs) + ";") }
+    public mutating func nodeDefaults(_ pairs: [(String, String)]) { add("node" + Self.attributes(pairs) + ";") }
+    public mutating func edgeDefaults(_ pairs: [(String, String)]) { add("edge" + Self.attributes(pairs) + ";") }
+
+    /// `id` must come from ``DOT/id(_:)``.
+    public mutating func node(_ id: String, _ pairs: [(String, String)]) { add(id + Self.attributes(pairs) + ";") }
+
+    public mutating func edge(_ from: String, _ to: String, _ pairs: [(String, String)] = []) { add("\(from) -> \(to)" + Self.attributes(pairs) + ";") }
+
+    public mutating func raw(_ statement: String) { add(statement) }
+
+    /// A subgraph; names starting with `cluster` are drawn as boxes.
+    public mutating func subgraph(_ name: String, _ pairs: [(String, String)] = [], _ body: (inout DOTGraph) -> Void) {
+        add("subgraph \(DOT.quote(name)) {")
+        indent += 1
+        if !pairs.isEmpty { add("graph" + Self.attributes(pairs) + ";") }
+        body(&self)
+        indent -= 1
+        add("}")
+    }
+
+    public func render(name: String) -> String {
+        "digraph \(DOT.quote(name)) {\n" + lines.joined(separator: "\n") + "\n}\n"
+    }
+}
+
+/// Colors shared by every diagram and its legend.
+public enum Palette {
+    public static func fill(_ type: NamespaceType) -> String {
+        switch type {
+        case .user: "#eadcf8"
+        case .pid: "#ffe0c2"
+        case .mnt: "#d3e6fb"
+        case .net: "#d4f3d9"
+        case .ipc: "#fff2ac"
+        case .uts: "#fbd9e8"
+        case .cgroup: "#e3e3e3"
+        case .time: "#d3f1f1"
+        }
+    }
+    public static let host = "#404040"
+    public static let container = "#1f6fbf"
+    public static let shared = "#2e8b57"
+    public static let slave = "#e07b00"
+    public static let unbindable = "#c0392b"
+    public static let hidden = "#9a9a9a"
+    public static let whiteout = "#c0392b"
+    public static let upper = "#fff4c2"
+    public static let lower = "#e4eefb"
+    public static let data = "#eeeeee"
+    public static let merged = "#d9f2d9"
+    public static let font = "Helvetica"
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import CutawayGraphviz
+import Foundation
+
+/// `--format dot|svg|png|pdf` (repeatable or comma-separated) and `--output DIR` for views
+/// that can draw themselves.
+struct DiagramOptions: ParsableArguments {
+    @Option(name: .customLong("format"), help: ArgumentHelp("Write a diagram as dot, svg, png or pdf (several: --format svg,png).", valueName: "FORMAT"))
+    var formats: [String] = []
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Directory for the diagram files (default output/).", valueName: "DIR"))
+    var outputDirectory: String?
+
+    var parsedFormats: [DiagramFormat] {
+        get throws {
+            var out: [DiagramFormat] = []
+            for piece in formats.flatMap({ $0.split(separator: ",") }) {
+                guard let f = DiagramFormat(rawValue: piece.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                    throw ValidationError("unknown format '\(piece)'; use dot, svg, png or pdf")
+                }
+                if !out.contains(f) { out.append(f) }
+            }
+            return out
+        }
+    }
+
+    func validate() throws { _ = try parsedFormats }
+
+    var wantsDiagram: Bool { !formats.isEmpty }
+
+    /// Renders `dot` in every requested format to `DIR/<name>.<ext>` and returns the paths written.
+    func write(_ dot: String, name: String) throws -> [String] {
+        let dir = outputDirectory ?? "output"
+        try DiagramWriter.ensureDirectory(dir)
+        return try parsedFormats.map { format in
+            try DiagramWriter.write(dot, format: format, to: "\(dir)/\(name).\(format.fileExtension)")
+        }
+    }
+}
+
+enum DiagramWriter {
+    static func ensureDirectory(_ dir: String) throws {
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw CutawayFailure("cannot create \(dir): \(error.localizedDescription) (choose another place with --output DIR)")
+        }
+    }
+
+    static func write(_ dot: String, format: DiagramFormat, to path: String) throws -> String {
+        let data: Data
+        do { data = try GraphvizRenderer.render(dot, as: format) } catch { throw CutawayFailure("\(path): \(error)") }
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
+            throw CutawayFailure("cannot write \(path): \(error.localizedDescription)")
+        }
+        return path
+    }
+}
