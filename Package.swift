@@ -45,7 +45,7 @@ let package = Package(
             name: "CutawayTests",
             dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "cutaway"],
             // Read in place (via #filePath): captures hold symlinks that must not be followed.
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Golden"]
         ),
     ]
 )
