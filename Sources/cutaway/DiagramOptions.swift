@@ -12,16 +12,19 @@ struct DiagramOptions: ParsableArguments {
     var outputDirectory: String?
 
     var parsedFormats: [DiagramFormat] {
-        get throws {
-            var out: [DiagramFormat] = []
-            for piece in formats.flatMap({ $0.split(separator: ",") }) {
-                guard let f = DiagramFormat(rawValue: piece.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                    throw ValidationError("unknown format '\(piece)'; use dot, svg, png or pdf")
-                }
-                if !out.contains(f) { out.append(f) }
+        get throws { try Self.parse(formats) }
+    }
+
+    /// `["svg,png", "pdf"]` -> [.svg, .png, .pdf], each once, in order.
+    static func parse(_ formats: [String]) throws -> [DiagramFormat] {
+        var out: [DiagramFormat] = []
+        for piece in formats.flatMap({ $0.split(separator: ",") }) {
+            guard let f = DiagramFormat(rawValue: piece.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("unknown format '\(piece)'; use dot, svg, png or pdf")
             }
-            return out
+            if !out.contains(f) { out.append(f) }
         }
+        return out
     }
 
     func validate() throws { _ = try parsedFormats }

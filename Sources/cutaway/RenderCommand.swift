@@ -28,16 +28,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
     var formats: [String] = []
 
-    static func parse(_ formats: [String]) throws -> [DiagramFormat] {
-        try formats.flatMap { $0.split(separator: ",") }.map { piece in
-            guard let f = DiagramFormat(rawValue: piece.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw ValidationError("unknown format '\(piece)'; use dot, svg, png or pdf")
-            }
-            return f
-        }
-    }
-
-    func validate() throws { _ = try Self.parse(formats) }
+    func validate() throws { _ = try DiagramOptions.parse(formats) }
 
     func run() throws {
         var options = SourceOptions()
@@ -49,7 +40,7 @@ struct RenderCommand: ParsableCommand {
         do { try Data(report.utf8).write(to: URL(fileURLWithPath: dir + "/report.txt")) } catch {
             throw CutawayFailure("cannot write \(dir)/report.txt: \(error.localizedDescription)")
         }
-        let written = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try Self.parse(formats))
+        let written = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats))
         for path in written { print("wrote \(path)") }
     }
 }

@@ -57,7 +57,7 @@ struct SnapshotCommand: ParsableCommand {
         } catch {
             throw CutawayFailure("cannot write to \(dir): \(error.localizedDescription) (choose another place with --output DIR)")
         }
-        let diagrams = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try RenderCommand.parse(formats))
+        let diagrams = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats))
         var summary = SnapshotReport.summary(snapshot)
         summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
         summary += "wrote \(diagrams.count - 1) diagram files and \(dir)/index.html (open it in a browser)\n"

@@ -24,20 +24,14 @@ public enum DOT {
         return out + "\""
     }
 
-    /// Text for an HTML-like label: `&`, `<`, `>`, `"` and `'` become entities; control
-    /// characters become `\xHH` text.
+    /// Text for an HTML-like label: markup characters become entities (``Markup/escape(_:)``),
+    /// control characters `\xHH` text.
     public static func html(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f { out += "\\x" + String(scalar.value, radix: 16) } else { out.unicodeScalars.append(scalar) }
-            }
+            if let entity = Markup.entity(scalar) { out += entity }
+            else if scalar.value < 0x20 || scalar.value == 0x7f { out += "\\x" + String(scalar.value, radix: 16) }
+            else { out.unicodeScalars.append(scalar) }
         }
         return out
     }
@@ -54,6 +48,30 @@ public enum DOT {
         guard text.count > max else { return text }
         let keep = (max - 1) / 2
         return String(text.prefix(keep)) + "…" + String(text.suffix(max - 1 - keep))
+    }
+}
+
+/// Escaping for HTML and XML text and attribute values.
+public enum Markup {
+    /// The entity for `&`, `<`, `>`, `"` and `'`; nil for every other character.
+    public static func entity(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "&": "&amp;"
+        case "<": "&lt;"
+        case ">": "&gt;"
+        case "\"": "&quot;"
+        case "'": "&#39;"
+        default: nil
+        }
+    }
+
+    /// Text safe inside an element or a quoted attribute (line breaks kept).
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if let entity = entity(scalar) { out += entity } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
     }
 }
 

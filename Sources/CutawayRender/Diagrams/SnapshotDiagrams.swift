@@ -48,20 +48,7 @@ public enum SnapshotDiagrams {
         return items
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for s in text.unicodeScalars {
-            switch s {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(s)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     /// One page, viewable offline: the diagrams as `data:` SVG images (so nothing inside an
     /// SVG can act on the page) and the report as escaped text. No script, no external resource.
