@@ -34,16 +34,18 @@ let package = Package(
         // Graphviz's libgvc: DOT -> SVG / PNG / PDF in-process.
         .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
         .target(name: "CutawayGraphviz", dependencies: ["CGraphviz"]),
+        // Guided lessons: the tutorials/ format, and a runner that drives a sandboxed shell.
+        .target(name: "CutawayLessons", dependencies: ["CutawayModel"]),
         .executableTarget(
             name: "cutaway",
             dependencies: [
-                "CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz",
+                "CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "CutawayLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "CutawayTests",
-            dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "cutaway"],
+            dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "CutawayLessons", "cutaway"],
             // Read in place (via #filePath): captures hold symlinks that must not be followed.
             exclude: ["Fixtures", "Golden"]
         ),

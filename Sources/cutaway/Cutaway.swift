@@ -21,9 +21,10 @@ struct Cutaway: ParsableCommand {
           cutaway snapshot                    everything, saved to output/snapshot-<host>-<time>/ with diagrams and index.html
           cutaway render snap/snapshot.json   draw a saved snapshot (e.g. from another host)
           cutaway capture /tmp/host-a         copy what cutaway reads, to analyse elsewhere
+          cutaway lesson list                 guided lessons: build a container piece by piece
         """,
         version: "0.1.0",
-        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, RenderCommand.self, CaptureCommand.self]
+        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, RenderCommand.self, CaptureCommand.self, LessonCommand.self]
     )
 
     static func main() {

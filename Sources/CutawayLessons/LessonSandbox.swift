@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The throwaway world a lesson runs in: one bash that is PID 1 of its own pid namespace,
+/// with its own mount (private propagation), IPC, UTS and network namespaces, and a tmpfs at
+/// `$LAB`, started as
+///
+///     unshare --mount --propagation private --pid --fork --mount-proc --ipc --uts --net -- bash
+///
+/// The runner feeds the shell through its stdin and holds the write end of a second pipe,
+/// the *lifeline*, whose read end a watchdog inside the sandbox waits on. When the runner
+/// goes away in any way (done, Ctrl-C, even SIGKILL) both pipes close: the watchdog kills
+/// every process of the sandbox (`kill -KILL -1`), the shell reads end-of-file and exits, and
+/// as PID 1 it takes the pid namespace down; `unshare`, its parent, reaps it. So every process
+/// the lesson started dies and is reaped, and with them go its mounts and namespaces. (Killing
+/// `unshare` first would orphan the shell to the host's init and leave a zombie that pins the
+/// pid namespace until init reaps it.) Only the empty `$LAB` directory can remain after a
+/// SIGKILL, and the next run removes such leftovers.
+final class LessonSandbox {
+    static let labPrefix = "/tmp/cutaway-lesson-"
+
+    let lab: String
+    let pid: pid_t
+    private let toShell: Int32
+    private let fromShell: Int32
+    private let lifeline: Int32
+    private var buffer: [UInt8] = []
+    private let token = "@@CUTAWAY-\(UUID().uuidString.prefix(8))@@"
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    /// Removes `/tmp/cutaway-lesson-<pid>` directories whose runner is gone (rmdir only: they
+    /// are empty once their mount namespace died).
+    static func sweepLeftovers() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where name.hasPrefix("cutaway-lesson-") {
+            guard let owner = Int32(name.dropFirst("cutaway-lesson-".count)), kill(owner, 0) != 0 else { continue }
+            rmdir("/tmp/" + name)
+        }
+    }
+
+    init(cutawayBinary: String, outputDirectory: String) throws {
+        Self.sweepLeftovers()
+        lab = Self.labPrefix + String(getpid())
+        guard mkdir(lab, 0o700) == 0 || errno == EEXIST else { throw Failure(description: "cannot create \(lab): \(String(cString: strerror(errno)))") }
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], lifePipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&lifePipe) == 0 else {
+            throw Failure(description: "pipe: \(String(cString: strerror(errno)))")
+        }
+        // Close-on-exec everywhere: only the sandbox gets these, as 0, 1, 2 and 3 (dup2 clears the flag).
+        for fd in inPipe + outPipe + lifePipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, lifePipe[0], 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(), all = sigset_t()
+        sigemptyset(&empty); sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        // Its own process group: Ctrl-C reaches the runner, which then ends the sandbox itself.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        let args = ["/usr/bin/unshare", "--mount", "--propagation", "private", "--pid", "--fork",
+                    "--mount-proc", "--ipc", "--uts", "--net", "--", "/bin/bash", "--noprofile", "--norc"]
+        let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var env = ProcessInfo.processInfo.environment
+        env["LAB"] = lab
+        env["OUT"] = outputDirectory
+        env["CUTAWAY_BIN"] = cutawayBinary
+        env["PS1"] = ""
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, args[0], &actions, &attributes, argv, envp)
+        close(inPipe[0]); close(outPipe[1]); close(lifePipe[0])
+        guard rc == 0 else {
+            close(inPipe[1]); close(outPipe[0]); close(lifePipe[1]); rmdir(lab)
+            throw Failure(description: "cannot start the lesson sandbox (setpriv, unshare from util-linux): \(String(cString: strerror(rc)))")
+        }
+        pid = child
+        toShell = inPipe[1]
+        fromShell = outPipe[0]
+        lifeline = lifePipe[1]
+        LessonSandbox.current = (child, strdup(lab), inPipe[1], lifePipe[1])
+        let setup = """
+        ( exec 0</dev/null 1>/dev/null 2>&1; cat <&3; kill -KILL -1 ) &
+        exec 3<&-
+        set +e
+        mount -t tmpfs cutaway-lesson "$LAB" || exit 97
+        mount --make-private "$LAB"
+        cutaway() { "$CUTAWAY_BIN" "$@"; }
+        cd "$LAB"
+        """
+        var ignored = ""
+        let status = execute(setup) { ignored += $0 }
+        guard status == 0 else {
+            finish()
+            throw Failure(description: "the lesson sandbox did not start (status \(status)): \(ignored)")
+        }
+    }
+
+    /// Runs a script in the lesson's shell (its variables and background jobs persist),
+    /// streaming its output line by line; returns its exit status.
+    @discardableResult
+    func execute(_ script: String, output: (String) -> Void) -> Int32 {
+        let wrapped = "{\n\(script)\n} 2>&1 </dev/null\nprintf '\\n\(token) %d\\n' \"$?\"\n"
+        var bytes = Array(wrapped.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(toShell, $0.baseAddress, $0.count) }
+            if n <= 0 { return -1 }
+            offset += n
+        }
+        bytes.removeAll()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0a) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                if line.hasPrefix(token) { return Int32(line.dropFirst(token.count).trimmingCharacters(in: .whitespaces)) ?? -1 }
+                output(line)
+                continue
+            }
+            let n = read(fromShell, &chunk, chunk.count)
+            if n <= 0 {
+                if !buffer.isEmpty { output(String(decoding: buffer, as: UTF8.self)); buffer.removeAll() }
+                return -1
+            }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Ends the sandbox: everything in it dies and is reaped; its mounts and namespaces go with it.
+    func finish() {
+        close(lifeline); close(toShell); close(fromShell)
+        var status: Int32 = 0
+        var waited = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if waited == 100 { kill(pid, SIGKILL) } // last resort: something ignored the end of its input
+            usleep(50_000)
+            waited += 1
+        }
+        rmdir(lab)
+        LessonSandbox.current = nil
+    }
+
+    /// For the signal handler: the sandbox to end on Ctrl-C / SIGTERM.
+    nonisolated(unsafe) static var current: (pid: pid_t, lab: UnsafeMutablePointer<CChar>, toShell: Int32, lifeline: Int32)?
+
+    /// SIGINT, SIGTERM and SIGHUP end the sandbox before the runner exits (130 for Ctrl-C).
+    static func installSignalHandlers() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { s in
+                if let c = LessonSandbox.current {
+                    close(c.lifeline)
+                    close(c.toShell)
+                    var status: Int32 = 0
+                    waitpid(c.pid, &status, 0)
+                    rmdir(c.lab)
+                }
+                let message = "\ncutaway: lesson interrupted; its sandbox is gone (nothing was left behind)\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
+                _exit(128 + s)
+            }
+        }
+    }
+}

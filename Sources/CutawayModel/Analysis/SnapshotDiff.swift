@@ -1,0 +1,56 @@
+/// What changed between two snapshots of the same machine: namespaces that appeared or
+/// vanished, and mounts added or removed in the mount namespaces both snapshots have.
+/// A new mount namespace is reported with its size, not mount by mount: it starts as a
+/// clone of its parent's mounts.
+public struct SnapshotDiff: Sendable {
+    public var addedNamespaces: [Namespace]
+    public var removedNamespaces: [Namespace]
+    public var addedMounts: [(mountNamespace: UInt64, mount: Mount)]
+    public var removedMounts: [(mountNamespace: UInt64, mount: Mount)]
+    /// New mount namespaces and how many mounts each has.
+    public var newMountTables: [(mountNamespace: UInt64, mounts: Int)]
+
+    struct MountKey: Hashable { var point: ByteString; var fsType: ByteString; var source: ByteString; var root: ByteString }
+
+    public init(from old: Snapshot, to new: Snapshot) {
+        typealias Key = SnapshotIndex.NamespaceKey
+        let before = Set(old.namespaces.map { Key($0.type, $0.inode) })
+        let after = Set(new.namespaces.map { Key($0.type, $0.inode) })
+        addedNamespaces = new.namespaces.filter { !before.contains(Key($0.type, $0.inode)) }
+        removedNamespaces = old.namespaces.filter { !after.contains(Key($0.type, $0.inode)) }
+        let oldTables = Dictionary(old.mountTables.map { ($0.mountNamespace, $0) }, uniquingKeysWith: { a, _ in a })
+        var added: [(UInt64, Mount)] = [], removed: [(UInt64, Mount)] = [], fresh: [(UInt64, Int)] = []
+        func key(_ m: Mount) -> MountKey { MountKey(point: m.mountPoint, fsType: m.fsType, source: m.source, root: m.root) }
+        for table in new.mountTables {
+            guard let previous = oldTables[table.mountNamespace] else { fresh.append((table.mountNamespace, table.mounts.count)); continue }
+            let was = Set(previous.mounts.map(key)), now = Set(table.mounts.map(key))
+            added += table.mounts.filter { !was.contains(key($0)) }.map { (table.mountNamespace, $0) }
+            removed += previous.mounts.filter { !now.contains(key($0)) }.map { (table.mountNamespace, $0) }
+        }
+        addedMounts = added.map { (mountNamespace: $0.0, mount: $0.1) }
+        removedMounts = removed.map { (mountNamespace: $0.0, mount: $0.1) }
+        newMountTables = fresh.map { (mountNamespace: $0.0, mounts: $0.1) }
+    }
+
+    public var isEmpty: Bool { addedNamespaces.isEmpty && removedNamespaces.isEmpty && addedMounts.isEmpty && removedMounts.isEmpty }
+
+    /// One line per change, for people.
+    public func lines(in snapshot: Snapshot) -> [String] {
+        let index = SnapshotIndex(snapshot)
+        var out: [String] = []
+        for ns in addedNamespaces.sorted(by: { ($0.type, $0.inode) < ($1.type, $1.inode) }) {
+            let who = index.leader(of: ns).map { ", leader \($0.pid) \($0.command)" } ?? ""
+            var line = "+ new namespace \(ns.type.rawValue):\(ns.inode)\(who)"
+            if ns.type == .mnt, let t = newMountTables.first(where: { $0.mountNamespace == ns.inode }) {
+                line += " (a copy of \(t.mounts) mounts)"
+            }
+            out.append(line)
+        }
+        for ns in removedNamespaces.sorted(by: { ($0.type, $0.inode) < ($1.type, $1.inode) }) {
+            out.append("- namespace \(ns.type.rawValue):\(ns.inode) is gone")
+        }
+        for (ns, m) in addedMounts { out.append("+ mount \(m.mountPoint) (\(m.fsType) \(m.source), \(m.propagationTags)) in mnt:\(ns)") }
+        for (ns, m) in removedMounts { out.append("- mount \(m.mountPoint) (\(m.fsType)) removed from mnt:\(ns)") }
+        return out
+    }
+}
