@@ -14,14 +14,14 @@ struct Cutaway: ParsableCommand {
         Run as root to see every process; without root it shows what it can and says what is missing.
 
         Examples:
-          cutaway namespaces                  every namespace, as a tree by owning user namespace
-          cutaway mounts --pid 1234           the mount tree of pid 1234's mount namespace
-          cutaway idmap --pid 1234            uid/gid maps from the host down to pid 1234
-          cutaway layers /path/to/merged      an overlay's layers; which layer each file comes from
-          cutaway snapshot                    everything, saved to output/snapshot-<host>-<time>/ with diagrams and index.html
-          cutaway render snap/snapshot.json   draw a saved snapshot (e.g. from another host)
-          cutaway capture /tmp/host-a         copy what cutaway reads, to analyse elsewhere
-          cutaway lesson list                 guided lessons: build a container piece by piece
+          cutaway namespaces            every namespace, by owning user namespace
+          cutaway mounts --pid 1234     the mount tree of pid 1234, with peer groups
+          cutaway idmap --pid 1234      uid/gid maps from the host down to pid 1234
+          cutaway layers DIR|NAME       overlay layers; which layer each file is from
+          cutaway snapshot              everything, with diagrams and index.html
+          cutaway render FILE.json      draw a saved snapshot (e.g. another host's)
+          cutaway capture /tmp/host-a   copy what cutaway reads, to analyse elsewhere
+          cutaway lesson list           lessons: build a container piece by piece
         """,
         version: "0.1.0",
         subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, RenderCommand.self, CaptureCommand.self, LessonCommand.self]
