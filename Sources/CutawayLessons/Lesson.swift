@@ -1,3 +1,5 @@
+import Foundation
+
 /// A lesson: one Markdown file in `tutorials/` that reads well on its own and is the single
 /// source the runner executes. Its parts, in the file's order:
 ///
@@ -99,7 +101,6 @@ public enum LessonParser {
         if let c = current { steps.append(c) }
         guard !title.isEmpty else { throw fail(0, "no '# Title' line") }
         guard !steps.isEmpty else { throw fail(0, "no '## Step' sections") }
-        for s in steps { _ = s }
         return Lesson(name: name, title: title, goal: goal, steps: steps.map { s in
             var s = s
             s.explanation = s.explanation.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -108,4 +109,3 @@ public enum LessonParser {
     }
 }
 
-import Foundation

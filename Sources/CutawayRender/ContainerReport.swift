@@ -4,6 +4,14 @@ import CutawayModel
 /// upper layer -> merged dir -> the root of its own mount namespace (pivot_root), host paths
 /// bind-mounted in, fresh namespaces (and those it shares with the host), its PID 1.
 public enum ContainerReport {
+    /// A container's bind mounts (root not `/`), split into host paths on real filesystems and
+    /// the engine's masks and views of kernel filesystems (/proc/..., /sys/fs/cgroup/...).
+    public static func bindMounts(in table: MountTable) -> (hostPaths: [Mount], kernelFilesystems: [Mount]) {
+        let kernelFS: Set<ByteString> = ["proc", "sysfs", "cgroup", "cgroup2", "tmpfs", "devpts", "mqueue", "devtmpfs"]
+        let binds = table.mounts.filter { $0.root != "/" && $0.fsType != "overlay" && $0.mountPoint != "/" }
+        return (binds.filter { !kernelFS.contains($0.fsType) }, binds.filter { kernelFS.contains($0.fsType) })
+    }
+
     public static func title(_ c: Container) -> String {
         "\(c.engine.rawValue) container \(c.name) (\(c.shortID))" + (c.image.map { ", image \($0)" } ?? "")
     }
@@ -20,16 +28,12 @@ public enum ContainerReport {
             } else {
                 out += "Its root (/) in mnt:\(mnt) is a \(root.fsType) mount, not an overlay.\n"
             }
-            // Host directories and files (on real filesystems) versus the engine's masks and
-            // views of kernel filesystems (/proc/..., /sys/fs/cgroup/...).
-            let kernelFS: Set<ByteString> = ["proc", "sysfs", "cgroup", "cgroup2", "tmpfs", "devpts", "mqueue", "devtmpfs"]
-            let binds = table.mounts.filter { $0.root != "/" && $0.fsType != "overlay" && $0.mountPoint != "/" }
-            let hostPaths = binds.filter { !kernelFS.contains($0.fsType) }
+            let (hostPaths, kernelMounts) = bindMounts(in: table)
             if !hostPaths.isEmpty {
                 out += "Host paths bind-mounted in before pivot_root (filesystem:path on the host -> path inside):\n"
                 for b in hostPaths { out += "  \(b.source):\(b.root) -> \(b.mountPoint)\(b.mountOptions.hasPrefix("ro") ? " (read-only)" : "")\n" }
             }
-            let masks = binds.count - hostPaths.count
+            let masks = kernelMounts.count
             if masks > 0 {
                 out += "  and \(masks) bind mount\(masks == 1 ? "" : "s") of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
             }

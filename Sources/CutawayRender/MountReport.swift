@@ -22,14 +22,7 @@ public enum MountReport {
 
     /// The peer groups that any mount of `table` belongs to or receives from.
     public static func peerGroups(for table: MountTable, allTables: [MountTable], namer: (UInt64) -> String) -> String {
-        let groups = PeerGroup.groups(in: allTables)
-        var relevant = Set<Int>()
-        for m in table.mounts {
-            if let s = m.shared { relevant.insert(s) }
-            if let s = m.master { relevant.insert(s) }
-            if let s = m.propagateFrom { relevant.insert(s) }
-        }
-        let shown = groups.filter { relevant.contains($0.id) }
+        let shown = PeerGroup.groups(touching: table.mounts, in: allTables)
         guard !shown.isEmpty else {
             return "\nPeer groups: none. Every mount here is private: mounts made on either side of a namespace split stay there.\n"
         }

@@ -102,9 +102,7 @@ struct MountsCommand: ParsableCommand {
             let dot = MountDiagram().dot(table: table, allTables: allTables, title: title, namer: namer)
             for path in try diagram.write(dot, name: table.mountNamespace == 0 ? "mounts" : "mounts-\(table.mountNamespace)") { print("wrote \(path)") }
         } else if json {
-            let groups = PeerGroup.groups(in: allTables).filter { g in
-                table.mounts.contains { $0.shared == g.id || $0.master == g.id || $0.propagateFrom == g.id }
-            }
+            let groups = PeerGroup.groups(touching: table.mounts, in: allTables)
             FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "mounts", value: table.mounts, extra: [
                 "mountNamespace": AnyEncodable(table.mountNamespace == 0 ? nil : table.mountNamespace),
                 "readFrom": AnyEncodable(table.readFrom == 0 ? nil : table.readFrom),

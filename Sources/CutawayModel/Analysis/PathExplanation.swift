@@ -28,7 +28,7 @@ public struct PathExplanation: Sendable, Hashable {
         self.path = path
         let presentIn = layers.indices.filter { layers[$0].role != .data && layers[$0].index?.entries[path] != nil && layers[$0].index?.entries[path]?.kind != .whiteout }
         if let e = resolution.entry(path) {
-            verdict = .provided(layer: e.layer, kind: e.kind, dataLayer: e.dataLayer, hides: e.kind == .dir ? e.hidden : e.hidden)
+            verdict = .provided(layer: e.layer, kind: e.kind, dataLayer: e.dataLayer, hides: e.hidden)
             return
         }
         if let d = resolution.deletions.first(where: { $0.path == path && $0.kind != .opaqueDirectory }) {

@@ -14,6 +14,18 @@ public struct PeerGroup: Sendable, Hashable {
     /// Groups that are slaves of this one (slaves that are themselves shared).
     public var slaveGroups: [Int]
 
+    /// The groups that any of `mounts` belongs to (`shared`), is a slave of (`master`) or
+    /// receives from (`propagate_from`), with their members across all `tables`.
+    public static func groups(touching mounts: some Sequence<Mount>, in tables: [MountTable]) -> [PeerGroup] {
+        var relevant = Set<Int>()
+        for m in mounts {
+            if let s = m.shared { relevant.insert(s) }
+            if let s = m.master { relevant.insert(s) }
+            if let s = m.propagateFrom { relevant.insert(s) }
+        }
+        return groups(in: tables).filter { relevant.contains($0.id) }
+    }
+
     /// All peer groups of a host, ordered by id. One pass over every mount table.
     public static func groups(in tables: [MountTable]) -> [PeerGroup] {
         var byID: [Int: PeerGroup] = [:]

@@ -7,6 +7,8 @@ public struct SnapshotIndex: Sendable {
     private let idMapSlots: [UInt64: Int]
     /// tid -> pid, for the threads recorded apart from their process (``ThreadRecord``).
     private let threadOwners: [Int32: Int32]
+    /// (type, inode) -> the containers whose PID 1 is in that namespace.
+    private let containersByNamespace: [NamespaceKey: [Container]]
 
     /// `(type, inode)`: the identity of a namespace within one snapshot.
     public struct NamespaceKey: Hashable, Sendable {
@@ -32,11 +34,14 @@ public struct SnapshotIndex: Sendable {
         var owners: [Int32: Int32] = [:]
         for p in snapshot.processes { for t in p.threads { owners[t.tid] = p.pid } }
         threadOwners = owners
+        var byNamespace: [NamespaceKey: [Container]] = [:]
+        for c in snapshot.containers { for (type, inode) in c.namespaces { byNamespace[NamespaceKey(type, inode), default: []].append(c) } }
+        containersByNamespace = byNamespace
     }
 
     /// The containers whose PID 1 is in a namespace, by `(type, inode)`.
     public func containers(in namespace: Namespace) -> [Container] {
-        snapshot.containers.filter { $0.namespaces[namespace.type] == namespace.inode }
+        containersByNamespace[NamespaceKey(namespace.type, namespace.inode)] ?? []
     }
 
     /// The process a recorded thread belongs to.

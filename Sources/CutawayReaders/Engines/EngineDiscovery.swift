@@ -136,7 +136,12 @@ public enum EngineDiscovery {
 
     /// Resolves a relative layer path the way the engine that mounted it would (Docker's `l/SHORT`).
     public static func resolver(for inventory: EngineInventory) -> (ByteString) -> ByteString? {
-        let roots = Set(inventory.containers.filter { $0.engine == .docker }.map(\.storeRoot) + inventory.images.filter { $0.engine == .docker }.map(\.storeRoot))
+        resolver(dockerRoots: inventory.containers.filter { $0.engine == .docker }.map(\.storeRoot) + inventory.images.filter { $0.engine == .docker }.map(\.storeRoot))
+    }
+
+    /// The same, for Docker stores already known.
+    public static func resolver(dockerRoots: [String]) -> (ByteString) -> ByteString? {
+        let roots = Set(dockerRoots)
         return { path in roots.lazy.compactMap { DockerStore(root: $0).resolve(relativeLayer: path) }.first }
     }
 }

@@ -3,10 +3,10 @@ import CutawayModel
 extension OverlayReader {
     /// The overlay pictures of a live snapshot: one per overlay mount in the reader's mount
     /// namespace (a container's merged dir is named after the container), layers read now.
-    public static func pictures(for snapshot: Snapshot, engineRoots: [String] = []) -> [OverlayPicture] {
+    /// Relative layer paths resolve through the stores of the snapshot's Docker containers.
+    public static func pictures(for snapshot: Snapshot) -> [OverlayPicture] {
         guard let own = snapshot.reader.namespaces[.mnt], let table = SnapshotIndex(snapshot).mountTable(own) else { return [] }
-        let inventory = EngineDiscovery.discover(snapshot: snapshot, extraRoots: engineRoots)
-        let resolve = EngineDiscovery.resolver(for: inventory)
+        let resolve = EngineDiscovery.resolver(dockerRoots: snapshot.containers.filter { $0.engine == .docker }.map(\.storeRoot))
         var pictures: [OverlayPicture] = []
         for (mount, result) in stacks(in: table) {
             guard case .success(var stack) = result else { continue }

@@ -38,8 +38,7 @@ public enum ContainerDiagram {
         g.edge(root, init_, [("label", "runs in")])
         // Host paths bind-mounted in (real filesystems only; kernel-filesystem masks are counted).
         if let mnt, let table = index.mountTable(mnt) {
-            let kernelFS: Set<ByteString> = ["proc", "sysfs", "cgroup", "cgroup2", "tmpfs", "devpts", "mqueue", "devtmpfs"]
-            let binds = table.mounts.filter { $0.root != "/" && $0.fsType != "overlay" && $0.mountPoint != "/" && !kernelFS.contains($0.fsType) }
+            let binds = ContainerReport.bindMounts(in: table).hostPaths
             g.subgraph("cluster_binds", [("label", "bind-mounted from the host before pivot_root"), ("style", "rounded,dashed"), ("color", "#888888")]) { inner in
                 for (n, b) in binds.enumerated() {
                     inner.node(DOT.id("bind", n), [("label", "host \(DOT.middleTruncated(b.root.description, max: 44))\n-> \(b.mountPoint)"), ("fillcolor", "#ffffff")])

@@ -54,7 +54,7 @@ public struct MountDiagram {
         }
 
         // Peer groups touching this table, with their members and slaves elsewhere.
-        let groups = PeerGroup.groups(in: allTables).filter { grp in shown.contains { $0.mount.shared == grp.id || $0.mount.master == grp.id || $0.mount.propagateFrom == grp.id } }
+        let groups = PeerGroup.groups(touching: shown.map(\.mount), in: allTables)
         let colors = ["#2e8b57", "#1f6fbf", "#8e44ad", "#b8860b", "#16a085", "#7f8c8d", "#2c3e50", "#6b8e23"]
         var others: [UInt64: [Mount]] = [:]
         let mountsByNS = Dictionary(allTables.map { ($0.mountNamespace, $0.mounts) }, uniquingKeysWith: { a, _ in a })

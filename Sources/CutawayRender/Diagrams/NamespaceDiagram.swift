@@ -87,7 +87,8 @@ public struct NamespaceDiagram {
             let isHost = index.isReaders(user) || user.owner == nil
             var title = "user:\(user.inode)"
             if user.owner == nil { title += "  HOST: the initial user namespace" }
-            let containers = index.containers(in: user).filter { !index.isReaders(user) || $0.namespaces[.user] != user.inode }
+            // A container that shares the host's user namespace is not named on the host's box.
+            let containers = index.isReaders(user) ? [] : index.containers(in: user)
             if !containers.isEmpty { title += "  container " + containers.map(\.name).joined(separator: ", ") }
             if let maps = index.idMaps(user.inode) { title += "\n" + NamespaceDescriber.mapSummary(maps.uidMap, kind: "uid") }
             if let uid = user.ownerUID, user.owner != nil { title += ", created by uid \(uid)" }

@@ -36,7 +36,7 @@ public enum OverlayDiagram {
             if let n = p.fileCounts[safe: i] ?? nil { head += "<BR/><FONT POINT-SIZE=\"7\">\(n) files</FONT>" }
             var row = td(head, bg: roleColor(layer.role), attrs: " ALIGN=\"LEFT\"")
             for c in p.columns {
-                let name = DOT.html((c.path as NSStringLike).lastComponent)
+                let name = DOT.html(c.path.split(separator: "/").last.map(String.init) ?? c.path)
                 switch c.cells[i] {
                 case .absent: row += td("", bg: roleColor(layer.role))
                 case .provides: row += td("<B>\(name)</B>", bg: "#ffffff")
@@ -69,12 +69,6 @@ public enum OverlayDiagram {
         g.edge(DOT.id("stack"), DOT.id("legend", "overlay"), [("style", "invis")])
         return g.render(name: "overlay")
     }
-}
-
-/// `/a/b/c.txt` -> `c.txt`.
-protocol NSStringLike { var lastComponent: String { get } }
-extension String: NSStringLike {
-    var lastComponent: String { split(separator: "/").last.map(String.init) ?? self }
 }
 
 extension Array {
