@@ -48,7 +48,11 @@ public struct Container: Sendable, Hashable, Codable {
         self.pod = pod; self.role = role; self.podContainerName = podContainerName; self.storeOwner = storeOwner
     }
 
-    public var shortID: String { String(id.prefix(12)) }
+    /// Docker-style ids (64 hex digits) shortened to 12; other ids (containerd's are chosen by
+    /// whoever made the container) in full.
+    public var shortID: String {
+        id.count == 64 && id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) ? String(id.prefix(12)) : id
+    }
 
     /// How a person names it: `shop/web-0/app` in a pod, `k8s.io/ID` or the name otherwise.
     public var displayName: String {
@@ -160,4 +164,10 @@ public struct EngineImage: Sendable, Hashable, Codable {
         self.engine = engine; self.id = id; self.names = names; self.layers = layers; self.storeRoot = storeRoot
         self.engineNamespace = engineNamespace; self.targetDigest = targetDigest
     }
+}
+
+extension EngineLayerInfo {
+    /// The layer was named by an engine's record but resolves outside its store, so it was
+    /// not read (its note says why).
+    public var isRefused: Bool { note?.hasPrefix("refused") == true }
 }

@@ -13,7 +13,12 @@ public enum ContainerReport {
     }
 
     public static func title(_ c: Container) -> String {
-        "\(c.engine.rawValue) container \(c.name) (\(c.shortID))" + (c.image.map { ", image \($0)" } ?? "")
+        var s = "\(c.engine.rawValue) " + (c.role == .sandbox ? "pod sandbox" : "container") + " "
+        s += c.name == c.id ? (c.engineNamespace.map { $0 + "/" } ?? "") + c.id : "\(c.name) (\(c.shortID))"
+        if let pod = c.pod { s += ", " + (c.role == .sandbox ? "" : "container \(c.podContainerName ?? "?") of ") + "pod \(pod.namespace)/\(pod.name)" }
+        if let image = c.image { s += ", image \(image)" }
+        if let owner = c.storeOwner { s += " [\(owner)]" }
+        return s
     }
 
     public static func anatomy(_ c: Container, index: SnapshotIndex) -> String {

@@ -17,8 +17,10 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
-    /// Reads the snapshot and reports input problems (malformed lines) on stderr.
-    func load() throws -> Snapshot {
+    /// Reads the snapshot and reports input problems (malformed lines) on stderr. A live
+    /// snapshot gets the engines' containers unless `discoverEngines` is false (the caller
+    /// discovers them itself, e.g. with `--engine-root`).
+    func load(discoverEngines: Bool = true) throws -> Snapshot {
         var snapshot: Snapshot
         if let file = snapshotFile {
             let data: Data
@@ -37,7 +39,7 @@ struct SourceOptions: ParsableArguments {
             snapshot = SnapshotScanner(source: source).scan()
         } else {
             var live = SnapshotScanner(source: DirectoryProcSource.live()).scan()
-            live.containers = EngineDiscovery.discover(snapshot: live).containers
+            if discoverEngines { live.containers = EngineDiscovery.discover(snapshot: live).containers }
             snapshot = live
         }
         for d in snapshot.diagnostics { FileHandleOutput.standardError("\(d)\n") }

@@ -20,8 +20,3 @@ extension StoreRoot {
         }
     }
 }
-
-extension EngineLayerInfo {
-    /// The layer was named by an engine's record but resolves outside its store.
-    public var isRefused: Bool { note?.hasPrefix("refused") == true }
-}
