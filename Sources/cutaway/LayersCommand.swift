@@ -61,6 +61,7 @@ struct LayersCommand: ParsableCommand {
         let index = SnapshotIndex(snapshot)
         var inspections: [(OverlayInspection, String)] = []
         var container: Container?
+        var image: EngineImage?
         if let pid {
             guard let p = index.process(pid) else { throw CutawayFailure("no process \(pid) (it may have exited; `cutaway namespaces` lists what is visible)") }
             guard let mnt = p.namespaces[.mnt], let table = index.mountTable(mnt) else {
@@ -121,7 +122,9 @@ struct LayersCommand: ParsableCommand {
                                     workDir: c.workDir.map { ByteString($0) }, switches: [], usesLayerAppendOptions: false)
                 OverlayReader.annotate(&stack, with: c)
                 inspections.append((inspect(stack), ContainerReport.title(c)))
-            case .image(let image):
+            case .image(let found):
+                image = found
+                let image = found
                 let stack = OverlayStack(mountNamespace: 0, mountID: 0, mergedDir: "", layers: image.layers, workDir: nil, switches: [], usesLayerAppendOptions: false)
                 let unpacked = image.layers.isEmpty ? " (not unpacked for the overlay snapshotter: no layers on disk)" : ""
                 inspections.append((inspect(stack), "\(image.engine.rawValue) image \(image.names.first ?? image.id) (\(image.id.trimmingPrefix("sha256:").prefix(12))): \(image.layers.count) read-only layers, one per file-changing build step" + unpacked))
@@ -144,6 +147,7 @@ struct LayersCommand: ParsableCommand {
             let first = objects.removeFirst()
             var extra: [String: AnyEncodable] = ["otherOverlays": AnyEncodable(objects)]
             if let container { extra["container"] = AnyEncodable(ContainerJSON(container: container, index: index)) }
+            if let image { extra["image"] = AnyEncodable(ImageJSON(image: image)) }
             FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "overlay", value: first, extra: extra).flattened()))
         } else {
             var out = ""

@@ -29,6 +29,15 @@ stop_daemon() {
     rm -f "$pidfile"
 }
 
+# Starts containerd with ENG's config, logging to a file (never to inherited stdout/stderr).
+start_daemon() {
+    local eng=$1
+    setsid containerd --config "$eng/config.toml" >>"$eng/containerd.log" 2>&1 </dev/null &
+    echo $! > "$eng/containerd.pid"
+    for _ in $(seq 1 120); do ctr -a "$eng/containerd.sock" version >/dev/null 2>&1 && break; sleep 0.25; done
+    ctr -a "$eng/containerd.sock" version >/dev/null 2>&1 || { echo "containerd: did not start; see $eng/containerd.log" >&2; tail -20 "$eng/containerd.log" >&2; return 1; }
+}
+
 # One blob of the OCI layout: stores FILE under blobs/sha256/<digest>, prints the digest.
 blob() {
     local layout=$1 file=$2 hex
@@ -75,10 +84,7 @@ TOML
         echo "POD_NAME=$pod_name"
         echo "POD_NAMESPACE=$pod_namespace"
     } >> "$state/env"
-    setsid containerd --config "$eng/config.toml" >"$eng/containerd.log" 2>&1 </dev/null &
-    echo $! > "$eng/containerd.pid"
-    for _ in $(seq 1 120); do ctr -a "$sock" version >/dev/null 2>&1 && break; sleep 0.25; done
-    ctr -a "$sock" version >/dev/null 2>&1 || { echo "containerd: did not start; see $eng/containerd.log" >&2; tail -20 "$eng/containerd.log" >&2; exit 1; }
+    start_daemon "$eng"
 
     # The image: layer 1 a busybox-static root with /one.txt and /c/d.txt, layer 2 deletes
     # /one.txt (an OCI whiteout) and rewrites /c/d.txt.
@@ -152,6 +158,8 @@ down)
     [ -f "$state/env" ] || exit 0
     . "$state/env"
     c=(ctr -a "$SOCK")
+    # Stopped by stop-daemon: start it again, so that containerd itself removes its tasks and snapshots.
+    [ -f "$ENG/containerd.pid" ] || [ ! -f "$ENG/config.toml" ] || start_daemon "$ENG" || true
     if [ -f "$ENG/containerd.pid" ]; then
         for pair in k8s.io:cutaway-engines-app k8s.io:$SANDBOX default:cutaway-engines-plain; do
             ns=${pair%%:*} id=${pair#*:}

@@ -98,7 +98,7 @@ public struct ContainerdStore: Sendable {
             let imageChain = top.kind == .active ? Array(chain.dropFirst()) : chain
             if top.kind == .active {
                 c.layers.append(root.layer(Self.overlayfs + "/snapshots/\(top.id)/fs", role: .upper,
-                                           info: EngineLayerInfo(layerID: "snapshot \(top.id)", note: "container layer (read-write), snapshot \(key)"), notes: &notes))
+                                           info: EngineLayerInfo(layerID: "snapshot \(top.id)", note: "container layer (read-write)"), notes: &notes))
                 c.workDir = root.absolute(Self.overlayfs + "/snapshots/\(top.id)/work")
             }
             c.layers += layers(of: imageChain, image: image, root: root, notes: &notes)

@@ -45,6 +45,9 @@ public enum SnapshotDiagrams {
             let picture = snapshot.overlays.first { $0.name == c.name }
             items.append(Item(name: unique("container-" + c.name), title: ContainerReport.title(c), dot: ContainerDiagram.dot(c, picture: picture, index: index)))
         }
+        for pod in Pod.group(snapshot.containers) {
+            items.append(Item(name: unique("pod-\(pod.ref.namespace)-\(pod.ref.name)"), title: "pod \(pod.ref.namespace)/\(pod.ref.name)", dot: PodDiagram.dot(pod, index: index)))
+        }
         return items
     }
 
