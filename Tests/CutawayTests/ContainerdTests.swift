@@ -1,3 +1,6 @@
+import CutawayGraphviz
+import CutawayModel
+import CutawayRender
 import Foundation
 import Testing
 
@@ -34,7 +37,7 @@ extension LiveSystemTests {
         /// `ctr snapshots mounts` prints the mount the snapshotter would make: its upper, lowers and work.
         func snapshotMount(_ env: [String: String], _ ns: String, _ key: String) throws -> [String: String] {
             let text = try ctr(env, ns, ["snapshots", "mounts", "/cutaway-engines-unused", key]).text
-            let options = try #require(text.split(separator: " ").drop { $0 != "-o" }.dropFirst().first)
+            let options = try #require(text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").drop { $0 != "-o" }.dropFirst().first)
             var out: [String: String] = [:]
             for o in options.split(separator: ",") {
                 let kv = o.split(separator: "=", maxSplits: 1)
@@ -141,21 +144,26 @@ extension LiveSystemTests {
                     #expect(layers.count == 2 && layers.allSatisfy { $0["role"] as? String == "lower" })
                 }
 
-                // The snapshot: containers with their pods, and one pod diagram.
-                let out = "/tmp/cutaway-engines-snapshot-\(getpid())"
+                // The snapshot: containers with their pods, the pods in the report and one pod diagram.
+                let out = "/tmp/cutaway-engines-snapshot-\(getpid()).json"
                 defer { try? FileManager.default.removeItem(atPath: out) }
-                let snap = try TestSupport.cutaway("snapshot", "--output", out)
+                let snap = try TestSupport.cutaway("snapshot", "--json")
                 #expect(snap.status == 0, "\(snap.stderr)")
-                let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/snapshot.json"))) as? [String: Any])
+                try snap.stdout.write(to: URL(fileURLWithPath: out))
+                let saved = try snap.json()
                 let containers = saved["containers"] as? [[String: Any]] ?? []
                 let appRecord = try #require(containers.first { $0["id"] as? String == "cutaway-engines-app" })
                 #expect((appRecord["pod"] as? [String: Any])?["name"] as? String == "web-0" && appRecord["engineNamespace"] as? String == "k8s.io")
-                let files = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-                #expect(files.contains { $0.hasPrefix("pod-shop-web-0") }, "\(files)")
-                let report = (try? String(contentsOfFile: out + "/report.txt", encoding: .utf8)) ?? ""
-                #expect(report.contains("pod shop/web-0"))
+                let snapshot = try JSONDecoder().decode(Snapshot.self, from: snap.stdout)
+                let pods = SnapshotDiagrams.items(snapshot).filter { $0.name.hasPrefix("pod-shop-web-0") }
+                #expect(pods.count == 1)
+                for pod in pods {
+                    let svg = String(decoding: try GraphvizRenderer.render(pod.dot, as: .svg), as: UTF8.self)
+                    #expect(svg.contains("joins") && svg.contains("holds") && svg.contains("container app"))
+                }
+                #expect(SnapshotReport.render(snapshot).contains("pod shop/web-0"))
                 // layers works on the saved snapshot too (records only: nothing is read from disk).
-                let fromFile = try TestSupport.cutaway("layers", "web-0/app", "--from", out + "/snapshot.json", "--json")
+                let fromFile = try TestSupport.cutaway("layers", "web-0/app", "--from", out, "--json")
                 #expect(fromFile.status == 0, "\(fromFile.stderr)")
                 #expect((try? fromFile.json())?["container"].flatMap { ($0 as? [String: Any])?["pod"] as? [String: Any] }?["name"] as? String == "web-0")
             }

@@ -208,14 +208,23 @@ public enum EngineDiscovery {
         return nil
     }
 
-    /// Each path once (by its real path); the first origin wins, so a default place or a
-    /// user's home is not re-labelled by a later, weaker origin.
+    /// Each path once (by its real path). The first origin wins, so a default place or a
+    /// user's home is not re-labelled by a later, weaker origin; but a path the user names
+    /// (`--engine-root`) replaces any origin, and any origin replaces an unverified process's.
     static func unique(_ candidates: [Candidate]) -> [Candidate] {
-        var seen = Set<String>()
-        return candidates.compactMap { c in
+        var slot: [String: Int] = [:]
+        var out: [Candidate] = []
+        for c in candidates {
             let key = StoreFiles.real(c.path) ?? c.path
-            return seen.insert(key).inserted ? c : nil
+            if let i = slot[key] {
+                if case .unverifiedCommandLine = out[i].origin { out[i].origin = c.origin }
+                if c.origin == .named { out[i].origin = .named }
+            } else {
+                slot[key] = out.count
+                out.append(c)
+            }
         }
+        return out
     }
 
     /// Finds each container's PID 1 (the engine's record, or the process whose root mount is
