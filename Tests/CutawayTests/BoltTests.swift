@@ -183,7 +183,7 @@ import Testing
             #expect(candidates.count == 2 && candidates.contains { $0.contains("shop/web-0") } && candidates.contains { $0.contains("blog/web-0") })
         }
         #expect(throws: TargetError.self) { try container("plain") }  // two containerd namespaces
-        #expect(throws: TargetError.self) { try image("demo:3steps") } // docker and podman (localhost/)
+        #expect(throws: TargetError.self) { try image("sha256:") }     // every image id
         #expect(throws: TargetError.notFound(target: "nothing")) { try resolver.resolve("nothing", pathExists: { _ in false }) }
     }
 
@@ -191,6 +191,8 @@ import Testing
         #expect(try image("bars/app:1")?.engineNamespace == "k8s.io")  // normalized; the unpacked record of one image
         #expect(try image("docker.io/bars/app:1")?.id == "sha256:aaa1")
         #expect(try image("busybox")?.id == "sha256:bbb2")
+        #expect(try image("demo:3steps")?.engine == .docker)          // as recorded before podman's localhost/
+        #expect(try image("localhost/demo:3steps")?.engine == .podman)
         #expect(try image("sha256:bbb")?.id == "sha256:bbb2")
         #expect(TargetResolver.normalized("busybox") == "docker.io/library/busybox:latest")
         #expect(TargetResolver.normalized("quay.io/x/y") == "quay.io/x/y:latest")

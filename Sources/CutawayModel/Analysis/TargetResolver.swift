@@ -31,9 +31,9 @@ public enum TargetError: Error, Sendable, Equatable, CustomStringConvertible {
 /// 3. a container name;
 /// 4. `POD/CONTAINER` or `NAMESPACE/POD/CONTAINER` (Kubernetes pods, from the CRI's
 ///    annotations; `POD/sandbox` names the pod's sandbox);
-/// 5. an image reference: `name:tag` as recorded, or normalized the way Docker does
-///    (`busybox` = `docker.io/library/busybox:latest`, podman's `localhost/NAME`), or an
-///    image id prefix. One image recorded under the same id twice (containerd keeps one
+/// 5. an image reference: `name:tag` as recorded, else normalized the way Docker does
+///    (`busybox` = `docker.io/library/busybox:latest`), else podman's `localhost/NAME`, else
+///    an image id prefix. One image recorded under the same id twice (containerd keeps one
 ///    record per namespace) is one image.
 public struct TargetResolver: Sendable {
     public var containers: [Container]
@@ -82,11 +82,15 @@ public struct TargetResolver: Sendable {
 
     /// Rule 5: an image or nothing.
     public func image(_ target: String) throws(TargetError) -> EngineImage? {
+        // Names in tiers, the first with a match decides: as recorded, then normalized, then podman's localhost/.
         let wanted = Self.normalized(target)
-        var hits = images.filter { i in
-            i.names.contains(target) || i.names.contains("localhost/" + target)
-                || i.names.contains { Self.normalized($0) == wanted } || i.names.contains("localhost/" + wanted)
-        }
+        let tiers: [(EngineImage) -> Bool] = [
+            { $0.names.contains(target) },
+            { $0.names.contains { Self.normalized($0) == wanted } },
+            { $0.names.contains("localhost/" + target) || $0.names.contains("localhost/" + wanted) },
+        ]
+        var hits: [EngineImage] = []
+        for tier in tiers where hits.isEmpty { hits = images.filter(tier) }
         if hits.isEmpty {
             let bare = target.hasPrefix("sha256:") ? String(target.dropFirst(7)) : target
             if !bare.isEmpty && bare.allSatisfy(\.isHexDigit) {
