@@ -13,6 +13,7 @@ packages=(
     libgraphviz-dev  # libgvc, for rendering diagrams in-process
     pkg-config
     docker.io podman runc busybox-static  # real engines for the container tests (started by the tests themselves)
+    containerd   # standalone containerd + ctr for the containerd and pod tests (Tests/Scripts/containerd.sh)
     chromium fonts-dejavu-core            # the diagram test opens index.html headless and takes a screenshot
 )
 

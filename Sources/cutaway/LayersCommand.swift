@@ -13,11 +13,23 @@ struct LayersCommand: ParsableCommand {
         commandName: "layers",
         abstract: "Show an OverlayFS stack top-down and which layer each file comes from.",
         discussion: """
-        TARGET is the mount point of an overlay mount, a Docker, podman or containerd
-        container (name or id prefix), or an image name (name:tag or id prefix). With --pid, the
-        overlay behind that process's root (/) and any other overlay mounts in its mount namespace.
-        Engines are read from their stores on disk (the daemon need not run); --engine-root adds
-        a store cutaway does not find by itself.
+        TARGET, in this order (the first rule that matches decides; more than one match is
+        an error listing the candidates): an existing path (an overlay mount point); a
+        container id, ENGINENS/ID (containerd's namespace, e.g. k8s.io/4f2a...) or a prefix
+        of either; a container name; POD/CONTAINER or NAMESPACE/POD/CONTAINER (Kubernetes
+        pods; POD/sandbox is the pod's sandbox); an image reference (name:tag, busybox,
+        docker.io/library/busybox:latest) or image id prefix. With --pid, the overlay behind
+        that process's root (/) and the other overlay mounts in its mount namespace.
+
+        Engines (Docker, podman, containerd) are read from their stores on disk; the daemon
+        need not run. What is trusted: a store is read only beneath its root (a layer or
+        record that resolves outside it is refused and shown as such); a store counts when
+        root owns it and nobody else can write it; a rootless user's podman store is shown
+        labelled as that user's; a store named on a daemon's command line counts only when
+        that process runs as root from a root-owned executable named dockerd, containerd,
+        podman or conmon that nobody else can write; --engine-root DIR is read because you
+        name it. cutaway runs as root among files others own: this keeps their records from
+        making it read anything else.
 
         Examples:
           cutaway layers /tmp/demo/merged
@@ -25,14 +37,15 @@ struct LayersCommand: ParsableCommand {
           cutaway layers /tmp/demo/merged --files           every path and its layer
           cutaway layers --pid 1234 --json
           cutaway layers my-container --format svg,png      draw it
+          cutaway layers web-0/app                          a container of a pod
           cutaway layers nginx:latest --files
         """
     )
 
-    @Argument(help: ArgumentHelp("An overlay mount point, a container (name or id prefix) or an image.", valueName: "TARGET"))
+    @Argument(help: ArgumentHelp("An overlay mount point, a container (id, name, POD/CONTAINER) or an image.", valueName: "TARGET"))
     var target: String?
 
-    @Option(help: ArgumentHelp("Another container engine store to read (e.g. a Docker --data-root).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Another engine store to read (a Docker --data-root, podman --root, containerd root or state).", valueName: "DIR"))
     var engineRoot: [String] = []
 
     @Option(help: "A process: the overlay behind its root and the other overlays of its mount namespace.")
