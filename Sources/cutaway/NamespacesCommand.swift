@@ -56,11 +56,7 @@ struct NamespacesCommand: ParsableCommand {
     func run() throws {
         let snapshot = try source.load()
         let types = type?.types ?? Set(NamespaceType.allCases)
-        var focus: Focus?
-        do {
-            if let pid { focus = try Focus(snapshot: snapshot, pid: pid) }
-            if let container { focus = try Focus(snapshot: snapshot, container: container) }
-        } catch let error as Focus.NotFound { throw CutawayFailure(error.description) }
+        let focus = try Focus.select(snapshot, pid: pid, container: container)
         if diagram.wantsDiagram {
             if let focus {
                 let dot = NamespaceDiagram.unfolded.dot(focus.snapshot, title: focus.summary, highlighted: focus.own)
@@ -95,5 +91,16 @@ struct FocusJSON: Encodable {
         struct Ref: Encodable { var type: NamespaceType; var inode: UInt64 }
         try c.encode(focus.own.sorted { ($0.type, $0.inode) < ($1.type, $1.inode) }.map { Ref(type: $0.type, inode: $0.inode) }, forKey: "own")
         try c.encode(focus.sharers, forKey: "sharers")
+    }
+}
+
+extension Focus {
+    /// The focus `--pid` or `--container` asks for (nil for neither), with a user-facing error.
+    static func select(_ snapshot: Snapshot, pid: Int32?, container: String?) throws -> Focus? {
+        do {
+            if let pid { return try Focus(snapshot: snapshot, pid: pid) }
+            if let container { return try Focus(snapshot: snapshot, container: container) }
+            return nil
+        } catch let error as Focus.NotFound { throw CutawayFailure(error.description) }
     }
 }
