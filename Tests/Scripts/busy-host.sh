@@ -52,11 +52,17 @@ down)
     base=$(sed -n 's/^BASE=//p' "$state/env")
     pids=$(sed -n 's/^PIDS=//p' "$state/env" | tr , ' ')
     for pid in $pids; do
-        # Only a process we started: its comm is still cutaway-busy.
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = cutaway-busy ] && kill "$pid" 2>/dev/null || true
+        # Only a process we started: its comm is still cutaway-busy. It is PID 1 of its pid
+        # namespace, which ignores SIGTERM from outside (no handler): SIGKILL.
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = cutaway-busy ] && kill -KILL "$pid" 2>/dev/null || true
     done
     for pid in $pids; do
-        for _ in $(seq 1 100); do [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = cutaway-busy ] || break; sleep 0.05; done
+        # Gone, or a zombie waiting for its reaper (its namespaces are already released).
+        for _ in $(seq 1 100); do
+            state_=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+            [ -z "$state_" ] || [ "$state_" = Z ] && break
+            sleep 0.05
+        done
     done
     case $base in /tmp/cutaway-busy.*) rm -rf -- "$base" ;; esac
     ;;

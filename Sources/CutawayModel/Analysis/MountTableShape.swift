@@ -19,7 +19,7 @@ public struct MountTableShape: Sendable {
     /// Tables whose shape is their own (or shared by too few): drawn one by one.
     public private(set) var single: [MountTable] = []
 
-    public init(tables: [MountTable], minimumGroup: Int = 3) {
+    public init(tables: [MountTable], minimumGroup: Int = NamespaceFold.defaultMinimumGroup) {
         var byShape: [[String]: [MountTable]] = [:]
         var order: [[String]] = []
         for table in tables.sorted(by: { $0.mountNamespace < $1.mountNamespace }) {

@@ -12,7 +12,7 @@
 ///   (inside ids and range sizes; the outside ids may differ), the same nesting depth, the
 ///   same container engine and the same sharing pattern. Pids, inodes, names, process counts
 ///   and the outside ids of the maps may differ.
-/// - At least ``minimumGroup`` alike units fold into one **group**. A namespace folds into a
+/// - At least ``defaultMinimumGroup`` (5) alike units fold into one **group**. A namespace folds into a
 ///   group when every process in it belongs to that group and nothing else holds it (no bind
 ///   mount, no open fd, no thread of another process); the rest stays drawn on its own.
 public struct NamespaceFold: Sendable {
@@ -81,7 +81,7 @@ public struct NamespaceFold: Sendable {
         }
     }
 
-    public static let defaultMinimumGroup = 3
+    public static let defaultMinimumGroup = 5
 
     public let minimumGroup: Int
     public private(set) var sets: [NamespaceSet] = []
@@ -92,7 +92,7 @@ public struct NamespaceFold: Sendable {
 
     /// Sentences for legends and help: how folding decides.
     public static let rule = [
-        "folded: alike namespace sets drawn as one box, 'N ×'",
+        "folded: 5 or more alike namespace sets drawn as one box, 'N ×'",
         "alike = same types, owners, creator uid, id-map shape, engine, sharing",
         "pids, inodes, names and outside ids may differ; --unfold draws each",
     ]
