@@ -22,6 +22,7 @@ struct SnapshotCommand: ParsableCommand {
           cutaway snapshot                          writes output/snapshot-<host>-<time>/
           cutaway snapshot --output /tmp/snap
           cutaway snapshot --json > host.json
+          cutaway snapshot --pid 1234               diagrams and page of one process only
         """
     )
 

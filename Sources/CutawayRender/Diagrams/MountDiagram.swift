@@ -25,6 +25,18 @@ public struct MountDiagram {
 
     static func node(_ ns: UInt64, _ m: Mount) -> String { DOT.id("m", ns, m.id) }
 
+    /// cgroup and cgroup2 mounts with no mounts below them, where at least four share a
+    /// parent (the machine's `/sys/fs/cgroup/*`): drawn as one node, by mount id.
+    static func cgroupClutter(_ lines: [MountTree.Line]) -> [Int: Mount] {
+        let parents = Set(lines.map(\.mount.parentID))
+        let leaves = lines.map(\.mount).filter { ($0.fsType == "cgroup" || $0.fsType == "cgroup2") && !parents.contains($0.id) }
+        var out: [Int: Mount] = [:]
+        for (_, siblings) in Dictionary(grouping: leaves, by: \.parentID) where siblings.count >= 4 {
+            for m in siblings { out[m.id] = m }
+        }
+        return out
+    }
+
     static func attrs(_ m: Mount) -> [(String, String)] {
         var a: [(String, String)] = [("label", label(m)), ("fillcolor", fill(m))]
         if m.unbindable { a += [("color", Palette.unbindable), ("penwidth", "2"), ("style", "filled,bold,diagonals")] }
@@ -38,12 +50,23 @@ public struct MountDiagram {
         g.edgeDefaults([("fontname", Palette.font), ("fontsize", "8"), ("color", "#777777")])
         let tree = MountTree(mounts: table.mounts)
         let lines = tree.lines()
-        let shown = Array(lines.prefix(limit))
+        let clutter = Self.cgroupClutter(lines)
+        let shown = Array(lines.prefix(limit)).filter { clutter[$0.mount.id] == nil }
         let shownIDs = Set(shown.map { $0.mount.id })
         g.subgraph("cluster_main", [("label", namer(table.mountNamespace)), ("style", "rounded"), ("color", "#1f6fbf")]) { inner in
             for line in shown { inner.node(Self.node(table.mountNamespace, line.mount), Self.attrs(line.mount)) }
-            if lines.count > shown.count {
-                inner.node(DOT.id("more", table.mountNamespace), [("label", "\(lines.count - shown.count) more mounts"), ("style", "dotted")])
+            if lines.count > min(limit, lines.count) {
+                inner.node(DOT.id("more", table.mountNamespace), [("label", "\(lines.count - min(limit, lines.count)) more mounts"), ("style", "dotted")])
+            }
+            // Host clutter: the cgroup hierarchies under one directory, one node.
+            for (parentID, members) in Dictionary(grouping: clutter.values, by: \.parentID).sorted(by: { $0.key < $1.key }) {
+                let names = members.sorted { $0.id < $1.id }.map { m in m.mountPoint.description.split(separator: "/").last.map(String.init) ?? m.mountPoint.description }
+                let node = DOT.id("cgroups", table.mountNamespace, parentID)
+                inner.node(node, [("label", "\(members.count) cgroup hierarchies\n" + DOT.middleTruncated(names.joined(separator: ", "), max: 60) + "\n(folded; JSON and text list each)"),
+                                  ("style", "filled,dotted"), ("fillcolor", "#f2f2f2")])
+                if shownIDs.contains(parentID), let parent = table.mounts.last(where: { $0.id == parentID }) {
+                    inner.edge(Self.node(table.mountNamespace, parent), node, [("arrowhead", "none")])
+                }
             }
         }
         for line in shown where line.depth > 0 {
