@@ -129,3 +129,69 @@ extension LiveSystemTests {
         }
     }
 }
+
+/// The committed busy-host snapshot (Tests/Scripts/make-busy-fixture.sh: 24 alike sets and
+/// two made differently): the fold, the text, the focus and the page, without root.
+@Suite struct BusyFixtureTests {
+    static let file = TestSupport.testsDirectory.appendingPathComponent("Fixtures/snapshots/busy.json").path
+    func busy() throws -> Snapshot { try JSONDecoder().decode(Snapshot.self, from: Data(contentsOf: URL(fileURLWithPath: Self.file))) }
+
+    @Test func alikeSetsFoldAndTheOddOnesStay() throws {
+        let s = try busy()
+        let fold = NamespaceFold(snapshot: s)
+        #expect(fold.groups.count == 1)
+        let group = try #require(fold.groups.first)
+        #expect(group.count == 24 && group.types == [.user, .pid, .mnt, .net, .ipc, .uts] && group.creatorUID == 0)
+        #expect(group.folded.count == 24 * 6)
+        #expect(group.home == s.reader.namespaces[.user])
+        // The two sets made differently are drawn on their own.
+        let odd = s.processes.filter { $0.command == "sleep" }.map(\.pid)
+        #expect(odd.count == 2 && odd.allSatisfy { fold.group(ofPID: $0) == nil })
+        // Fewer than five alike do not fold.
+        var few = s
+        let keep = Set(group.pids.prefix(4))
+        few.processes.removeAll { group.pids.contains($0.pid) && !keep.contains($0.pid) }
+        #expect(NamespaceFold(snapshot: few).groups.isEmpty)
+
+        let dot = NamespaceDiagram().dot(s)
+        #expect(LiveSystemTests.BusyHostTests.nodeCount(dot) <= 30 && dot.contains("24 × container-like sets"))
+        #expect(LiveSystemTests.BusyHostTests.nodeCount(NamespaceDiagram.unfolded.dot(s)) > 24 * 6)
+        let text = NamespaceReport.render(s, relation: .owner, types: Set(NamespaceType.allCases))
+        #expect(text.contains("Folded 144 lines"))
+        #expect(NamespaceReport.render(s, relation: .owner, types: Set(NamespaceType.allCases), fold: false).split(separator: "\n").count > 144)
+    }
+
+    @Test func focusOnOneMember() throws {
+        let s = try busy()
+        let member = try #require(NamespaceFold(snapshot: s).groups.first?.pids[3])
+        let focus = try Focus(snapshot: s, pid: member)
+        #expect(focus.own.count == 8 && focus.keys.count <= 24 && focus.sharers.isEmpty)
+        #expect(focus.snapshot.mountTables.count == 1 && focus.snapshot.namespaces.count == focus.keys.count)
+        #expect(LiveSystemTests.BusyHostTests.nodeCount(NamespaceDiagram.unfolded.dot(focus.snapshot, highlighted: focus.own)) <= 25)
+        #expect(throws: Focus.NotFound.self) { try Focus(snapshot: s, pid: 999_999_999) }
+        #expect(throws: Focus.NotFound.self) { try Focus(snapshot: s, container: "nope") }
+    }
+
+    @Test func oneDiagramPerGroupAndShapeAndASmallPage() throws {
+        let s = try busy()
+        let items = SnapshotDiagrams.items(s)
+        #expect(items.filter { $0.kind == "group" }.count == 1)
+        // 24 alike mount tables share one diagram.
+        let mounts = items.filter { $0.kind == "mounts" }
+        #expect(mounts.count < 6 && mounts.contains { $0.covers.count == 24 })
+        #expect(SnapshotDiagrams.items(s, fold: false).filter { $0.kind == "mounts" }.count == s.mountTables.count)
+        let page = SnapshotDiagrams.html(s, report: "", items: items)
+        #expect(page.utf8.count < 1 << 20)
+        // The CSP's script hash is the SHA-256 of the inline script (sha256sum as the oracle).
+        let script = try #require(page.components(separatedBy: "<script>").last?.components(separatedBy: "</script>").first)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-busy-script-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try Data(script.utf8).write(to: URL(fileURLWithPath: scratch))
+        let hex = try TestSupport.run("/usr/bin/sha256sum", [scratch]).text.prefix(64)
+        var digest = Data()
+        var i = hex.startIndex
+        while i < hex.endIndex { let j = hex.index(i, offsetBy: 2); digest.append(UInt8(hex[i..<j], radix: 16)!); i = j }
+        #expect(page.contains("script-src 'sha256-\(digest.base64EncodedString())'"))
+        #expect(ExplorerPage.contentSecurityPolicy.contains("default-src 'none'") && page.contains(ExplorerPage.contentSecurityPolicy))
+    }
+}

@@ -30,7 +30,7 @@ sleep 0.5
 import json, sys, fnmatch
 raw, out, base, pids, odd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 s = json.load(open(raw))
-keep = {int(p) for p in pids.split(",")} | {int(p) for p in odd.split()}
+keep = {int(p) for p in pids.split(",")} | {int(p) for p in odd.split()} | {s["reader"]["pid"]}
 reader = s["reader"]["namespaces"]
 procs = [p for p in s["processes"] if p["pid"] in keep]
 for p in procs:
@@ -69,7 +69,6 @@ v = s["visibility"]
 for k in list(v):
     v[k] = [] if isinstance(v[k], list) else (False if isinstance(v[k], bool) else (0 if isinstance(v[k], int) else v[k]))
 v["processesListed"] = len(procs)
-s["reader"]["pid"] = min(alive)
 json.dump(s, open(out, "w"), separators=(",", ":"), sort_keys=True)
 PY
 echo "wrote $out ($(wc -c < "$out") bytes)"

@@ -13,11 +13,13 @@ public enum ExplorerPage {
     /// At most this many mount points per mount namespace go into the page's search data.
     static let mountPointsPerTable = 400
 
+    /// Only fixed words and base64 digests: nothing here needs escaping in the attribute.
+    public static var contentSecurityPolicy: String {
+        "default-src 'none'; script-src \(SHA256.cspSource(ExplorerScript.script)); style-src \(SHA256.cspSource(ExplorerScript.style)); img-src 'self' data:; base-uri 'none'; form-action 'none'"
+    }
+
     public static func html(_ snapshot: Snapshot, report: String, items: [SnapshotDiagrams.Item], focus: Focus? = nil) -> String {
-        let styleHash = SHA256.cspSource(ExplorerScript.style)
-        let scriptHash = SHA256.cspSource(ExplorerScript.script)
-        // Only fixed words and base64 digests: nothing here needs escaping.
-        let csp = "default-src 'none'; script-src \(scriptHash); style-src \(styleHash); img-src 'self' data:; base-uri 'none'; form-action 'none'"
+        let csp = contentSecurityPolicy
         let e = Markup.escape
         let title = "cutaway snapshot of \(snapshot.hostname)" + (focus.map { " — \($0.subject)" } ?? "")
         return """
