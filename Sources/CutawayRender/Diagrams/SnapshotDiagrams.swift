@@ -64,12 +64,12 @@ public enum SnapshotDiagrams {
                               covers: shown.namespaces.map(key)))
         }
         func mountItem(_ table: MountTable, sharing others: [MountTable], varies: [String]) -> Item {
-            var title = "Mounts of \(index.describeMountNamespace(table.mountNamespace))"
+            var title = "Mounts of \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace))"
             if !others.isEmpty {
                 title += " and \(others.count) more mount namespace\(others.count == 1 ? "" : "s") of the same shape (they differ only in \(varies.isEmpty ? "their namespace" : varies.joined(separator: ", ")))"
             }
             return Item(name: "mounts-\(table.mountNamespace)", title: title,
-                        dot: MountDiagram().dot(table: table, allTables: shown.mountTables, title: title + ", read from pid \(table.readFrom)", namer: index.describeMountNamespace),
+                        dot: MountDiagram().dot(table: table, allTables: shown.mountTables, title: title + ", read from pid \(table.readFrom)", namer: NamespaceDescriber(index: index).mountNamespace),
                         kind: "mounts", covers: ([table] + others).map { "ns:mnt:\($0.mountNamespace)" })
         }
         if fold && focus == nil {
