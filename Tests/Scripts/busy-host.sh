@@ -59,7 +59,7 @@ down)
     for pid in $pids; do
         # Gone, or a zombie waiting for its reaper (its namespaces are already released).
         for _ in $(seq 1 100); do
-            state_=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+            state_=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null || true)
             [ -z "$state_" ] || [ "$state_" = Z ] && break
             sleep 0.05
         done
