@@ -21,7 +21,7 @@ struct NamespacesCommand: ParsableCommand {
           cutaway ns --tree parent --type pid,user the pid and user hierarchies
           cutaway ns --json                        {"namespaces": [...]}
           cutaway ns --format svg,png              draw it: output/namespaces.svg, .png
-          cutaway ns --pid 1234 --format svg       one process's namespaces: namespaces-pid-1234.svg
+          cutaway ns --pid 1234 --format svg       one process's namespaces, drawn
           cutaway ns --container web --json        one container's namespaces as JSON
         """,
         aliases: ["ns"]
@@ -36,34 +36,23 @@ struct NamespacesCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    @Flag(help: "Show every namespace: do not fold alike namespace sets into one line or box.")
-    var unfold = false
-
-    @Option(help: ArgumentHelp("Focus on one process: its namespaces, their ancestors and owners, and what shares them.", valueName: "PID"))
-    var pid: Int32?
-
-    @Option(help: ArgumentHelp("Focus on a container's PID 1 (name, id or id prefix).", valueName: "NAME"))
-    var container: String?
-
     @OptionGroup var source: SourceOptions
 
     @OptionGroup var diagram: DiagramOptions
 
-    func validate() throws {
-        if pid != nil && container != nil { throw ValidationError("give --pid or --container, not both") }
-    }
+    @OptionGroup var scope: FocusOptions
 
     func run() throws {
         let snapshot = try source.load()
         let types = type?.types ?? Set(NamespaceType.allCases)
-        let focus = try Focus.select(snapshot, pid: pid, container: container)
+        let focus = try scope.focus(snapshot)
         if diagram.wantsDiagram {
             if let focus {
                 let dot = NamespaceDiagram.unfolded.dot(focus.snapshot, title: focus.summary, highlighted: focus.own)
-                let name = "namespaces-" + (container.map { "container-" + SnapshotDiagrams.fileName($0) } ?? "pid-\(focus.pid)")
+                let name = "namespaces-" + (scope.container.map { "container-" + SnapshotDiagrams.fileName($0) } ?? "pid-\(focus.pid)")
                 for path in try diagram.write(dot, name: name) { print("wrote \(path)") }
             } else {
-                let drawing = unfold ? NamespaceDiagram.unfolded : NamespaceDiagram()
+                let drawing = scope.unfold ? NamespaceDiagram.unfolded : NamespaceDiagram()
                 for path in try diagram.write(drawing.dot(snapshot), name: "namespaces") { print("wrote \(path)") }
             }
         } else if json {
@@ -75,7 +64,7 @@ struct NamespacesCommand: ParsableCommand {
         } else if let focus {
             FileHandleOutput.standardOutput(NamespaceReport.render(focus.snapshot, relation: tree, types: types, fold: false, header: focus.summary + "."))
         } else {
-            FileHandleOutput.standardOutput(NamespaceReport.render(snapshot, relation: tree, types: types, fold: !unfold))
+            FileHandleOutput.standardOutput(NamespaceReport.render(snapshot, relation: tree, types: types, fold: !scope.unfold))
         }
     }
 }
@@ -94,13 +83,3 @@ struct FocusJSON: Encodable {
     }
 }
 
-extension Focus {
-    /// The focus `--pid` or `--container` asks for (nil for neither), with a user-facing error.
-    static func select(_ snapshot: Snapshot, pid: Int32?, container: String?) throws -> Focus? {
-        do {
-            if let pid { return try Focus(snapshot: snapshot, pid: pid) }
-            if let container { return try Focus(snapshot: snapshot, container: container) }
-            return nil
-        } catch let error as Focus.NotFound { throw CutawayFailure(error.description) }
-    }
-}

@@ -28,19 +28,9 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
     var formats: [String] = []
 
-    @Flag(help: "Draw every namespace and mount table: do not fold alike ones into one diagram.")
-    var unfold = false
+    @OptionGroup var scope: FocusOptions
 
-    @Option(help: ArgumentHelp("Limit the diagrams and the page to one process of the snapshot.", valueName: "PID"))
-    var pid: Int32?
-
-    @Option(help: ArgumentHelp("Limit the diagrams and the page to one container of the snapshot.", valueName: "NAME"))
-    var container: String?
-
-    func validate() throws {
-        _ = try DiagramOptions.parse(formats)
-        if pid != nil && container != nil { throw ValidationError("give --pid or --container, not both") }
-    }
+    func validate() throws { _ = try DiagramOptions.parse(formats) }
 
     func run() throws {
         var options = SourceOptions()
@@ -52,8 +42,8 @@ struct RenderCommand: ParsableCommand {
         do { try Data(report.utf8).write(to: URL(fileURLWithPath: dir + "/report.txt")) } catch {
             throw CutawayFailure("cannot write \(dir)/report.txt: \(error.localizedDescription)")
         }
-        let focus = try Focus.select(snapshot, pid: pid, container: container)
-        let written = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats), fold: !unfold, focus: focus)
+        let focus = try scope.focus(snapshot)
+        let written = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
         for path in written { print("wrote \(path)") }
     }
 }

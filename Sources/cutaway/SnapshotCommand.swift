@@ -34,20 +34,12 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
+    @OptionGroup var scope: FocusOptions
+
     @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
     var formats: [String] = []
 
-    @Flag(help: "Draw every namespace and mount table: do not fold alike ones into one diagram.")
-    var unfold = false
-
-    @Option(help: ArgumentHelp("Limit the diagrams and the page to one process (snapshot.json stays whole).", valueName: "PID"))
-    var pid: Int32?
-
-    @Option(help: ArgumentHelp("Limit the diagrams and the page to one container (snapshot.json stays whole).", valueName: "NAME"))
-    var container: String?
-
     func validate() throws {
-        if pid != nil && container != nil { throw ValidationError("give --pid or --container, not both") }
         if json && output != nil { throw ValidationError("--json prints to standard output and writes no files; drop --output or --json") }
     }
 
@@ -68,8 +60,8 @@ struct SnapshotCommand: ParsableCommand {
         } catch {
             throw CutawayFailure("cannot write to \(dir): \(error.localizedDescription) (choose another place with --output DIR)")
         }
-        let focus = try Focus.select(snapshot, pid: pid, container: container)
-        let diagrams = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats), fold: !unfold, focus: focus)
+        let focus = try scope.focus(snapshot)
+        let diagrams = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
         var summary = SnapshotReport.summary(snapshot)
         summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
         summary += "wrote \(diagrams.count - 1) diagram files and \(dir)/index.html (open it in a browser)\n"
