@@ -50,6 +50,8 @@ enum ExplorerScript {
       var a=document.getElementById("dopen");a.href=d.file;img.setAttribute("data-diagram",d.file);}
     function diagramsFor(key){var out=(covers[key]||[]).slice();
       if(key.indexOf("pid:")===0){var p=procByPid[+key.slice(4)];if(p)p.ns.forEach(function(k){(covers["ns:"+k]||[]).forEach(function(i){if(out.indexOf(i)<0)out.push(i);});});}
+      // The most specific first: a group's, a container's or a mount table's before the overview.
+      out.sort(function(a,b){return (D.diagrams[a].kind==="namespaces")-(D.diagrams[b].kind==="namespaces")||a-b;});
       if(!out.length&&D.diagrams.length)out.push(0);return out;}
     // Details of one item.
     var info=document.getElementById("info");
