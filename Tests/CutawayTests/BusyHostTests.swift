@@ -194,4 +194,19 @@ extension LiveSystemTests {
         #expect(page.contains("script-src 'sha256-\(digest.base64EncodedString())'"))
         #expect(ExplorerPage.contentSecurityPolicy.contains("default-src 'none'") && page.contains(ExplorerPage.contentSecurityPolicy))
     }
+
+    /// On a terminal, `rendering N/M` on standard error; into a pipe or file, nothing extra.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "skipped: util-linux script(1) is not installed"))
+    func progressOnlyOnATerminal() throws {
+        let dir = "/tmp/cutaway-busy-progress-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plain = try TestSupport.cutaway("render", Self.file, "--output", dir + "/plain")
+        #expect(plain.status == 0 && !plain.stderr.contains("rendering"))
+        // script(1) gives the command a terminal and copies what it shows.
+        let command = "'\(TestSupport.cutawayBinary)' render '\(Self.file)' --output '\(dir)/tty' >/dev/null"
+        let tty = try TestSupport.run("/usr/bin/script", ["-qec", command, "/dev/null"])
+        #expect(tty.status == 0, "\(tty.stderr)")
+        let total = SnapshotDiagrams.items(try busy()).count
+        #expect(tty.text.contains("rendering ") && tty.text.contains("/\(total)"), "no progress on a terminal: \(tty.text)")
+    }
 }

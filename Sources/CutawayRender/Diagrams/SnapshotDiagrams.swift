@@ -63,13 +63,16 @@ public enum SnapshotDiagrams {
             items.append(Item(name: "namespaces", title: "Namespaces", dot: NamespaceDiagram.unfolded.dot(shown), kind: "namespaces",
                               covers: shown.namespaces.map(key)))
         }
+        let hostMnt = shown.reader.namespaces[.mnt]
         func mountItem(_ table: MountTable, sharing others: [MountTable], varies: [String]) -> Item {
             var title = "Mounts of \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace))"
             if !others.isEmpty {
                 title += " and \(others.count) more mount namespace\(others.count == 1 ? "" : "s") of the same shape (they differ only in \(varies.isEmpty ? "their namespace" : varies.joined(separator: ", ")))"
             }
             return Item(name: "mounts-\(table.mountNamespace)", title: title,
-                        dot: MountDiagram().dot(table: table, allTables: shown.mountTables, title: title + ", read from pid \(table.readFrom)", namer: NamespaceDescriber(index: index).mountNamespace),
+                        dot: MountDiagram().dot(table: table, allTables: shown.mountTables, title: title + ", read from pid \(table.readFrom)",
+                                                namer: NamespaceDescriber(index: index).mountNamespace,
+                                                hostTable: fold && table.mountNamespace != hostMnt ? hostMnt.flatMap(index.mountTable) : nil),
                         kind: "mounts", covers: ([table] + others).map { "ns:mnt:\($0.mountNamespace)" })
         }
         if fold && focus == nil {
