@@ -1,7 +1,7 @@
-/// SHA-256 (FIPS 180-4), for OCI chain ids: containerd names an image's committed snapshots
-/// by chain id, `ChainID(L1) = DiffID(L1)`, `ChainID(Ln) = sha256(ChainID(Ln-1) + " " +
-/// DiffID(Ln))` (image-spec config.md, "Layer ChainID"). Foundation on Linux has no digest API.
-enum SHA256 {
+/// SHA-256 (FIPS 180-4), small and pure (Foundation on Linux has no digest API): for OCI
+/// chain ids (containerd names an image's committed snapshots by chain id) and for the
+/// Content-Security-Policy hashes of the page.
+public enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -13,7 +13,7 @@ enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func digest(_ message: [UInt8]) -> [UInt8] {
+    public static func digest(_ message: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         var data = message
         data.append(0x80)
@@ -46,12 +46,14 @@ enum SHA256 {
         return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) } }
     }
 
-    static func hex(_ message: [UInt8]) -> String {
+    public static func hex(_ message: [UInt8]) -> String {
         digest(message).map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
     }
 
-    /// The chain ids of a stack of layers, bottom first, from their diff ids (`sha256:…`).
-    static func chainIDs(_ diffIDs: [String]) -> [String] {
+    /// The chain ids of a stack of layers, bottom first, from their diff ids (`sha256:…`):
+    /// `ChainID(L1) = DiffID(L1)`, `ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln))`
+    /// (image-spec config.md, "Layer ChainID").
+    public static func chainIDs(_ diffIDs: [String]) -> [String] {
         var out: [String] = []
         for diff in diffIDs {
             out.append(out.last.map { "sha256:" + hex(Array(($0 + " " + diff).utf8)) } ?? diff)
