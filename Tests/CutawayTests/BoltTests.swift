@@ -11,10 +11,10 @@ import Testing
 /// `ctr snapshots ls` printed for it.
 @Suite struct BoltTests {
     static let directory = TestSupport.testsDirectory.appendingPathComponent("Fixtures/containerd").path
-    static let manifest = "sha256:f261aa82a77549f09e0f6cb392e823c57b3166ed492aa0125d939f12665854ce"
-    static let diffIDs = ["sha256:cd55f5182b842e986b0234c675b974f660575e9cd293966ccde62718b0a69cd3",
-                          "sha256:b46ce3c447555b7354c2c94f18f473c0a92c2add21237310c515a68aae7ffd35"]
-    static let topChainID = "sha256:8fb16928997ecf9839d0ac5ea3e1c1dd5eaf2b1106da94ab42aa3ff9def25476"
+    static let manifest = "sha256:945b9f471b608b1789e386acf415e97c7c2977538ee1a53c27df5c5138d9f098"
+    static let diffIDs = ["sha256:06056e406f1163863ca490353681c702a1306c4ed1ffccbcaa217d1e0438b551",
+                          "sha256:287c8402ae52e1f138226656f685277623e4a230cbf2281ccfde30e95e16047b"]
+    static let topChainID = "sha256:2a73daedb7f954a09fccb780a5530bca75c159941eb433986fcd9b4cb6d52831"
 
     static func bytes(_ name: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
@@ -61,6 +61,13 @@ import Testing
         #expect(sandbox.annotations["io.kubernetes.cri.container-type"] == "sandbox" && sandbox.labels["cutaway-engines"] == "sandbox")
         let plain = try #require(meta.containers.first { $0.id == "cutaway-engines-plain" })
         #expect(plain.namespace == "default" && plain.annotations["io.kubernetes.cri.container-type"] == nil)
+        // Its 12,000-byte annotation made its leaf page span 4 pages (an overflow page).
+        #expect(plain.annotations["cutaway-engines-big"] == String(repeating: "x", count: 12000))
+        let bytes = try Self.bytes("meta.db")
+        let overflowing = stride(from: 2 * 4096, to: bytes.count, by: 4096).filter { o in
+            BoltDatabase.u64(bytes, o) == UInt64(o / 4096) && BoltDatabase.u16(bytes, o + 8) == 0x02 && BoltDatabase.u32(bytes, o + 12) > 0
+        }
+        #expect(!overflowing.isEmpty)
         // ctr snapshots ls: KEY, PARENT.
         let k8s = meta.snapshots.filter { $0.namespace == "k8s.io" && $0.snapshotter == "overlayfs" }
         #expect(Set(k8s.map(\.key)) == [Self.diffIDs[0], Self.topChainID, "cutaway-engines-app", sandbox.id])

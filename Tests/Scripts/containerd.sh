@@ -96,8 +96,9 @@ TOML
     echo "from layer 1" > "$eng/l1/c/d.txt"
     echo "from layer 2" > "$eng/l2/c/d.txt"
     : > "$eng/l2/.wh.one.txt"
-    tar --sort=name --owner=0 --group=0 --numeric-owner -C "$eng/l1" -cf "$eng/l1.tar" .
-    tar --sort=name --owner=0 --group=0 --numeric-owner -C "$eng/l2" -cf "$eng/l2.tar" .
+    # Reproducible layers (names sorted, owner root, mtime 0): the same digests on every run.
+    tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$eng/l1" -cf "$eng/l1.tar" .
+    tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$eng/l2" -cf "$eng/l2.tar" .
     l1=$(blob "$layout" "$eng/l1.tar"); l2=$(blob "$layout" "$eng/l2.tar")
     cat > "$eng/config.json" <<JSON
 {"architecture":"$(dpkg --print-architecture 2>/dev/null || echo amd64)","os":"linux","config":{"Cmd":["sh"]},
@@ -142,7 +143,10 @@ JSON
         --annotation $cri.sandbox-name=$pod_name --annotation $cri.sandbox-namespace=$pod_namespace \
         --annotation $cri.container-name=app --annotation $cri.image-name=$image \
         "$image" cutaway-engines-app sleep 100000 >>"$eng/ctr.log" 2>&1 </dev/null
-    "${c[@]}" -n default run -d "$image" cutaway-engines-plain sleep 100000 >>"$eng/ctr.log" 2>&1 </dev/null
+    # A 12,000-byte annotation (labels are limited to 4096 bytes): its spec no longer fits one
+    # bbolt page, so meta.db gets an overflow page.
+    "${c[@]}" -n default run -d --annotation "cutaway-engines-big=$(head -c 12000 /dev/zero | tr '\0' x)" \
+        "$image" cutaway-engines-plain sleep 100000 >>"$eng/ctr.log" 2>&1 </dev/null
     for id in cutaway-engines-app; do
         "${c[@]}" -n k8s.io task ls | awk -v id="$id" '$1 == id && $3 == "RUNNING" {found=1} END {exit !found}' \
             || { echo "containerd: $id did not start; see $eng/ctr.log" >&2; exit 1; }
