@@ -250,6 +250,15 @@ public enum EngineDiscovery {
                 let members = ns.pids.compactMap { index.process($0) }
                 c.pid = (members.first { $0.innermostPID == 1 } ?? index.leader(of: ns))?.pid
             }
+            // A pid from containerd's task directory counts only if that process's root is the
+            // container's overlay (a stale init.pid may name another process now).
+            if c.engine == .containerd, let pid = c.pid, let upper = c.layers.first(where: { $0.role == .upper })?.resolvedPath?.utf8String,
+               let mnt = index.process(pid)?.namespaces[.mnt], let table = index.mountTable(mnt),
+               let root = table.mounts.last(where: { $0.mountPoint == "/" }), root.fsType == "overlay",
+               let stack = try? OverlayOptionsParser.stack(of: root, in: mnt),
+               let live = stack.upper?.resolvedPath?.utf8String, (StoreFiles.real(live) ?? live) != (StoreFiles.real(upper) ?? upper) {
+                c.pid = nil
+            }
             if let pid = c.pid, let p = index.process(pid) {
                 c.namespaces = p.namespaces
                 if c.engine == .containerd, c.layers.isEmpty, let mnt = p.namespaces[.mnt], let table = index.mountTable(mnt),
