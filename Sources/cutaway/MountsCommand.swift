@@ -103,11 +103,11 @@ struct MountsCommand: ParsableCommand {
             for path in try diagram.write(dot, name: table.mountNamespace == 0 ? "mounts" : "mounts-\(table.mountNamespace)") { print("wrote \(path)") }
         } else if json {
             let groups = PeerGroup.groups(touching: table.mounts, in: allTables)
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "mounts", value: table.mounts, extra: [
+            try JSONOutput.print(Wrapped(key: "mounts", value: table.mounts, extra: [
                 "mountNamespace": AnyEncodable(table.mountNamespace == 0 ? nil : table.mountNamespace),
                 "readFrom": AnyEncodable(table.readFrom == 0 ? nil : table.readFrom),
                 "peerGroups": AnyEncodable(groups.map(PeerGroupJSON.init)),
-            ])))
+            ]))
         } else {
             FileHandleOutput.standardOutput(MountReport.render(table: table, allTables: allTables, title: title, namer: namer))
         }
@@ -144,8 +144,8 @@ extension MountsCommand {
         out += "only in \(names[1]):\n" + tables[1].mounts.filter { !a.contains(key($0)) }.map { "  \($0.mountPoint)  \($0.fsType) \($0.source)  \($0.propagationTags)\n" }.joined()
         if json {
             struct CompareJSON: Encodable { var both: Int; var onlyFirst: [Mount]; var onlySecond: [Mount]; var namespaces: [UInt64] }
-            FileHandleOutput.standardOutput(try JSONOutput.string(CompareJSON(both: a.intersection(b).count, onlyFirst: tables[0].mounts.filter { !b.contains(key($0)) },
-                                                                              onlySecond: tables[1].mounts.filter { !a.contains(key($0)) }, namespaces: tables.map(\.mountNamespace))))
+            try JSONOutput.print(CompareJSON(both: a.intersection(b).count, onlyFirst: tables[0].mounts.filter { !b.contains(key($0)) },
+                                             onlySecond: tables[1].mounts.filter { !a.contains(key($0)) }, namespaces: tables.map(\.mountNamespace)))
         } else {
             FileHandleOutput.standardOutput(out)
         }

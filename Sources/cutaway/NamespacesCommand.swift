@@ -35,13 +35,14 @@ struct NamespacesCommand: ParsableCommand {
     @OptionGroup var diagram: DiagramOptions
 
     func run() throws {
-        let snapshot = try source.load()
+        // The JSON holds namespaces only: no mount trees, command lines or engines to read.
+        let snapshot = json && !diagram.wantsDiagram ? try source.load(scan: .namespacesOnly, engines: false) : try source.load()
         let types = type?.types ?? Set(NamespaceType.allCases)
         if diagram.wantsDiagram {
             for path in try diagram.write(NamespaceDiagram().dot(snapshot), name: "namespaces") { print("wrote \(path)") }
         } else if json {
             let selected = snapshot.namespaces.filter { types.contains($0.type) }
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "namespaces", value: selected, extra: ["visibility": AnyEncodable(snapshot.visibility)])))
+            try JSONOutput.print(Wrapped(key: "namespaces", value: selected, extra: ["visibility": AnyEncodable(snapshot.visibility)]))
         } else {
             FileHandleOutput.standardOutput(NamespaceReport.render(snapshot, relation: tree, types: types))
         }

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CutawayModel
+import SystemPackage
+
+/// The files of one process (`PID/...`), read relative to its directory.
+///
+/// For the live `/proc` this is a directory descriptor of `/proc/PID`, opened once: every
+/// read is an `openat(2)`/`readlinkat(2)` relative to it, so the kernel looks up the pid
+/// once per process instead of once per file, and a pid reused mid-scan cannot mix two
+/// processes' files. For any other ``ProcSource`` (a capture, a scripted test source, a
+/// recording), the reads go through the source's path-based methods.
+enum ProcessDirectory {
+    case paths(any ProcSource, prefix: String)
+    case descriptor(DescriptorDirectory)
+
+    /// Opens `pid`'s directory; nil when the process is gone or its directory refused.
+    static func open(_ pid: Int32, in source: any ProcSource) -> ProcessDirectory? {
+        if source.rootDescription == "/proc", let dir = DescriptorDirectory(path: "/proc/\(pid)") {
+            return .descriptor(dir)
+        }
+        return .paths(source, prefix: "\(pid)/")
+    }
+
+    func readFile(_ name: String, limit: Int = 1 << 26) throws(ProcReadError) -> [UInt8] {
+        switch self {
+        case .paths(let source, let prefix): try source.readFile(prefix + name)
+        case .descriptor(let dir): try dir.readFile(name, limit: limit)
+        }
+    }
+
+    func readLink(_ name: String) throws(ProcReadError) -> [UInt8] {
+        switch self {
+        case .paths(let source, let prefix): try source.readLink(prefix + name)
+        case .descriptor(let dir): try dir.readLink(name)
+        }
+    }
+
+    func listDirectory(_ name: String) throws(ProcReadError) -> [String] {
+        switch self {
+        case .paths(let source, let prefix): try source.listDirectory(prefix + name)
+        case .descriptor(let dir): try dir.listDirectory(name)
+        }
+    }
+}
+
+/// An `O_PATH`-free, read-only directory descriptor and the `*at` reads relative to it.
+final class DescriptorDirectory {
+    let fd: Int32
+
+    init?(path: String) {
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Reads a whole file (proc files report size 0: read until EOF), at most `limit` bytes.
+    func readFile(_ name: String, limit: Int) throws(ProcReadError) -> [UInt8] {
+        let file = openat(fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard file >= 0 else { throw ProcReadError(errno: Errno(rawValue: errno)) }
+        defer { close(file) }
+        var out = [UInt8](repeating: 0, count: 4096)
+        var used = 0
+        while true {
+            if used == out.count {
+                guard out.count < limit else { break }
+                out.append(contentsOf: repeatElement(0, count: min(out.count, limit - out.count)))
+            }
+            let n = out.withUnsafeMutableBytes { raw in read(file, raw.baseAddress! + used, raw.count - used) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ProcReadError(errno: Errno(rawValue: errno))
+            }
+            if n == 0 { break }
+            used += n
+        }
+        out.removeSubrange(used...)
+        return out
+    }
+
+    func readLink(_ name: String) throws(ProcReadError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while true {
+            let n = buffer.withUnsafeMutableBufferPointer { buf in
+                buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { readlinkat(fd, name, $0, buf.count) }
+            }
+            if n < 0 { throw ProcReadError(errno: Errno(rawValue: errno)) }
+            if n < buffer.count { return Array(buffer[0..<n]) }
+            guard buffer.count < 1 << 16 else { return buffer }
+            buffer = [UInt8](repeating: 0, count: buffer.count * 4)
+        }
+    }
+
+    func listDirectory(_ name: String) throws(ProcReadError) -> [String] {
+        let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        guard sub >= 0 else { throw ProcReadError(errno: Errno(rawValue: errno)) }
+        guard let dir = fdopendir(sub) else {
+            let e = errno
+            close(sub)
+            throw ProcReadError(errno: Errno(rawValue: e))
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(dir) else {
+                if errno != 0 { throw ProcReadError(errno: Errno(rawValue: errno)) }
+                break
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Times cutaway against its anchor tools, alternately, in one run.
+
+    run.py PLAN.json OUT_DIR
+
+PLAN.json: {"runs": R, "size": {...}, "work": [{"name", "cutaway": [argv], "anchor": [argv] or null,
+"anchorName", "relativeTo": name or null, "target": {"ratio": X, "rssMiB": Y}, "runs": R?}]}.
+Each work item runs cutaway, then its anchor, then cutaway again, ... R times each (the
+order alternates so that a noisy neighbour hurts both alike); stdout goes to /dev/null, the
+wall time is measured around fork+exec+wait and the peak RSS comes from wait4(2)'s rusage of
+that one child. A run that fails or takes longer than the timeout is killed by its pid and
+reported. Prints a table of medians, ratios and peak RSS, and writes OUT_DIR/bench-TIME.json
+and OUT_DIR/latest.json.
+"""
+import json
+import os
+import signal
+import statistics
+import sys
+import time
+
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "600"))
+
+def run_once(argv):
+    """(seconds, peak RSS KiB, exit status) of one run of argv."""
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fd = os.open("/dev/null", os.O_RDWR)
+            os.dup2(fd, 0); os.dup2(fd, 1)
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
+    deadline = start + TIMEOUT
+    while True:
+        got, status, usage = os.wait4(pid, os.WNOHANG)
+        if got == pid:
+            break
+        if time.perf_counter() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            got, status, usage = os.wait4(pid, 0)
+            return (float("inf"), usage.ru_maxrss, -9)
+        time.sleep(0.0005)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return (elapsed, usage.ru_maxrss, code)
+
+def main():
+    plan = json.load(open(sys.argv[1]))
+    out_dir = sys.argv[2]
+    default_runs = plan["runs"]
+    results = []
+    by_name = {}
+    for item in plan["work"]:
+        runs = item.get("runs") or default_runs
+        mine, theirs = [], []
+        failed = []
+        for i in range(runs):
+            order = [("cutaway", item["cutaway"], mine)]
+            if item.get("anchor"):
+                order.append(("anchor", item["anchor"], theirs))
+            if i % 2 == 1:
+                order.reverse()
+            for who, argv, into in order:
+                t, rss, code = run_once(argv)
+                if code != 0:
+                    failed.append(f"{who} exit {code}: {' '.join(argv)}")
+                into.append((t, rss))
+        m = statistics.median(t for t, _ in mine)
+        rss = max(r for _, r in mine) / 1024
+        entry = {"name": item["name"], "cutaway": " ".join(item["display"]), "runs": runs,
+                 "cutawaySeconds": m, "cutawayRunsSeconds": [t for t, _ in mine], "cutawayPeakRSSMiB": rss}
+        if item.get("anchor"):
+            a = statistics.median(t for t, _ in theirs)
+            entry.update({"anchor": item["anchorName"], "anchorSeconds": a, "anchorRunsSeconds": [t for t, _ in theirs],
+                          "anchorPeakRSSMiB": max(r for _, r in theirs) / 1024, "ratio": m / a if a > 0 else None})
+        elif item.get("relativeTo"):
+            base = by_name[item["relativeTo"]]
+            entry.update({"anchor": f"cutaway: {base['name']}", "anchorSeconds": base["cutawaySeconds"],
+                          "ratio": m / base["cutawaySeconds"] if base["cutawaySeconds"] > 0 else None})
+        target = item.get("target") or {}
+        entry["target"] = target
+        met = []
+        if "ratio" in target and entry.get("ratio") is not None:
+            met.append(entry["ratio"] <= target["ratio"])
+        if "rssMiB" in target:
+            met.append(rss <= target["rssMiB"])
+        entry["met"] = all(met) if met else None
+        if failed:
+            entry["failures"] = failed
+            entry["met"] = False
+        results.append(entry)
+        by_name[item["name"]] = entry
+        print(f"  {item['name']}: cutaway {m:.3f} s" + (f", anchor {entry['anchorSeconds']:.3f} s" if "anchorSeconds" in entry else ""),
+              file=sys.stderr, flush=True)
+
+    def fmt_target(t):
+        parts = []
+        if "ratio" in t: parts.append(f"<= {t['ratio']:g}x")
+        if "rssMiB" in t: parts.append(f"<= {t['rssMiB']:g} MiB")
+        return ", ".join(parts) or "-"
+
+    header = ["work", "cutaway s", "RSS MiB", "anchor", "anchor s", "anchor RSS", "ratio", "target", "met"]
+    rows = []
+    for e in results:
+        rows.append([e["name"], f"{e['cutawaySeconds']:.3f}", f"{e['cutawayPeakRSSMiB']:.1f}", e.get("anchor", "-"),
+                     f"{e['anchorSeconds']:.3f}" if "anchorSeconds" in e else "-",
+                     f"{e['anchorPeakRSSMiB']:.1f}" if "anchorPeakRSSMiB" in e else "-",
+                     f"{e['ratio']:.3f}x" if e.get("ratio") is not None else "-", fmt_target(e["target"]),
+                     {True: "yes", False: "NO", None: "-"}[e["met"]]])
+    print(f"| {' | '.join(header)} |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for r in rows:
+        print(f"| {' | '.join(r)} |")
+    for e in results:
+        for f in e.get("failures", []):
+            print(f"failed: {e['name']}: {f}")
+
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    report = {"takenAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cores": os.cpu_count(),
+              "kernel": os.uname().release, "size": plan["size"], "results": results}
+    os.makedirs(out_dir, exist_ok=True)
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        with open(os.path.join(out_dir, name), "w") as f:
+            json.dump(report, f, indent=2)
+            f.write("\n")
+    print(f"wrote {os.path.join(out_dir, 'bench-' + stamp + '.json')}")
+    sys.exit(1 if any(e.get("failures") for e in results) else 0)
+
+main()
