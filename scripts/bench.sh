@@ -29,12 +29,15 @@ else
     : "${BENCH_LINES:=20000}" "${BENCH_LINES_LARGE:=100000}" "${BENCH_RUNS:=5}" "${BENCH_SLOW_RUNS:=3}"
 fi
 
+export BENCH_SETS BENCH_MOUNTS BENCH_LAYERS BENCH_FILES BENCH_LINES BENCH_LINES_LARGE BENCH_RUNS BENCH_SLOW_RUNS
+
 if [ -z "${CUTAWAY:-}" ]; then
     swift build -c release --product cutaway >&2
     CUTAWAY=$PWD/.build/release/cutaway
 fi
 CUTAWAY=$(realpath "$CUTAWAY")
 [ -x "$CUTAWAY" ] || { echo "bench: $CUTAWAY is not executable" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench: needs GNU time for peak RSS (./scripts/install-deps.sh installs it)" >&2; exit 1; }
 
 state=$(mktemp -d /tmp/cutaway-speed-bench.XXXXXX)
 runner=
@@ -44,7 +47,7 @@ cleanup() {
     [ -n "$runner" ] && kill -TERM "$runner" 2>/dev/null && wait "$runner" 2>/dev/null
     "$here/namespaces.sh" down "$state" || true
     "$here/overlay.sh" down "$state" || true
-    rm -rf "$state/snapshot-out" "$state"/mountinfo-* "$state/plan.json"
+    rm -rf "$state/snapshot-out" "$state"/mountinfo-* "$state/plan.json" "$state/cutaway-speed-rss"
     rmdir "$state" 2>/dev/null || echo "bench: left $state (not empty)" >&2
     exit "$status"
 }
@@ -100,6 +103,6 @@ json.dump({"runs": runs, "size": size, "work": work}, sys.stdout, indent=1)
 PY
 
 echo "bench: $(ls /proc | grep -c '^[0-9]') processes, cutaway = $CUTAWAY" >&2
-python3 "$here/run.py" "$state/plan.json" "$PWD/output/bench" &
+BENCH_STATE=$state python3 "$here/run.py" "$state/plan.json" "$PWD/output/bench" &
 runner=$!
 wait "$runner"

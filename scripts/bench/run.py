@@ -7,8 +7,8 @@ PLAN.json: {"runs": R, "size": {...}, "work": [{"name", "cutaway": [argv], "anch
 "anchorName", "relativeTo": name or null, "target": {"ratio": X, "rssMiB": Y}, "runs": R?}]}.
 Each work item runs cutaway, then its anchor, then cutaway again, ... R times each (the
 order alternates so that a noisy neighbour hurts both alike); stdout goes to /dev/null, the
-wall time is measured around fork+exec+wait and the peak RSS comes from wait4(2)'s rusage of
-that one child. A run that fails or takes longer than the timeout is killed by its pid and
+wall time is measured around fork+exec+wait and the peak RSS is GNU time's %M (the
+maximum resident set of that one child). A run that fails or takes longer than the timeout is killed by its pid and
 reported. Prints a table of medians, ratios and peak RSS, and writes OUT_DIR/bench-TIME.json
 and OUT_DIR/latest.json.
 """
@@ -21,15 +21,23 @@ import time
 
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "600"))
 
+RSS_FILE = os.path.join(os.environ.get("BENCH_STATE", "/tmp"), "cutaway-speed-rss")
+
 def run_once(argv):
-    """(seconds, peak RSS KiB, exit status) of one run of argv."""
+    """(seconds, peak RSS KiB, exit status) of one run of argv.
+
+    The peak RSS comes from GNU time (`/usr/bin/time -f %M`), which forks a small process and
+    execs argv: a fork of this Python process would count Python's own pages as the child's.
+    """
+    wrapped = ["/usr/bin/time", "-f", "%M", "-o", RSS_FILE] + argv
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
         try:
+            os.setpgid(0, 0)  # its own group: a timeout kills time and the program it runs
             fd = os.open("/dev/null", os.O_RDWR)
             os.dup2(fd, 0); os.dup2(fd, 1)
-            os.execvp(argv[0], argv)
+            os.execv(wrapped[0], wrapped)
         finally:
             os._exit(127)
     deadline = start + TIMEOUT
@@ -38,13 +46,19 @@ def run_once(argv):
         if got == pid:
             break
         if time.perf_counter() > deadline:
-            os.kill(pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
             got, status, usage = os.wait4(pid, 0)
             return (float("inf"), usage.ru_maxrss, -9)
         time.sleep(0.0005)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    return (elapsed, usage.ru_maxrss, code)
+    rss = 0
+    try:
+        with open(RSS_FILE) as f:
+            rss = int(f.read().split()[-1])  # "Command exited with non-zero status N" may come first
+    except (OSError, ValueError, IndexError):
+        pass
+    return (elapsed, rss, code)
 
 def main():
     plan = json.load(open(sys.argv[1]))

@@ -6,10 +6,13 @@ import CutawayModel
 /// `*_for_children` holders; counts processes that exited (skipped) or refused (denied).
 /// Processes are read in parallel and recorded in pid order.
 public struct ProcessPass: ScanPass {
+    /// Read `status`, `stat` and `comm` (ppid, ids, NSpid, start time, name: the snapshot and
+    /// the text views show them; `namespaces --json` does not).
+    public var details: Bool
     /// Read `cmdline` (the snapshot keeps it; the namespace views do not need it).
     public var commandLines: Bool
 
-    public init(commandLines: Bool = true) { self.commandLines = commandLines }
+    public init(details: Bool = true, commandLines: Bool = true) { self.details = details; self.commandLines = commandLines }
 
     /// What reading one process gave, before it is recorded.
     enum Reading {
@@ -64,6 +67,12 @@ public struct ProcessPass: ScanPass {
 
     func read(_ pid: Int32, _ source: any ProcSource) -> Reading {
         guard let dir = ProcessDirectory.open(pid, in: source) else { return .gone }
+        guard details else {
+            var record = ProcessRecord(pid: pid)
+            let links = NamespaceLinks.read(dir, "ns")
+            record.namespaces = links.links
+            return .read(record, forChildren: links.forChildren, errors: links.errors)
+        }
         let status: ProcStatus
         do {
             status = ProcStatusParser.parse(try dir.readFile("status"))

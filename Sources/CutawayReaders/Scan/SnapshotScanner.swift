@@ -17,6 +17,8 @@ public final class SnapshotScanner {
         public var threads = true
         /// Read `/proc/PID/fd/*` (namespaces held by open fds).
         public var fileDescriptors = true
+        /// Read `/proc/PID/status`, `stat` and `comm` (each process's ppid, ids, start time, name).
+        public var processDetails = true
         /// Read `/proc/PID/cmdline` (the snapshot's `commandLine`).
         public var commandLines = true
         /// Parse whole mount tables (`.all`), or only find the nsfs bind mounts that hold
@@ -24,9 +26,10 @@ public final class SnapshotScanner {
         public var mountTables: MountTablePass.Scope = .all
         public init() {}
 
-        /// What `cutaway namespaces` needs: members, holders, relations and id maps.
+        /// What `cutaway namespaces --json` needs: members, holders, relations and id maps.
         public static var namespacesOnly: Options {
             var o = Options()
+            o.processDetails = false
             o.commandLines = false
             o.mountTables = .namespaceFilesOnly
             return o
@@ -43,7 +46,7 @@ public final class SnapshotScanner {
 
     /// The passes, in order. A new source of facts is one more entry here.
     public var passes: [any ScanPass] {
-        var list: [any ScanPass] = [ProcessPass(commandLines: options.commandLines)]
+        var list: [any ScanPass] = [ProcessPass(details: options.processDetails, commandLines: options.commandLines)]
         if options.threads { list.append(ThreadPass()) }
         if options.fileDescriptors { list.append(FileDescriptorPass()) }
         list.append(MountTablePass(scope: options.mountTables))

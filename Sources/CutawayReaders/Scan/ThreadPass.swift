@@ -10,8 +10,9 @@ public struct ThreadPass: ScanPass {
         let processes = state.processes
         let found = ParallelMap.map(processes.count, concurrent: source is DirectoryProcSource) { i -> (threads: [ThreadRecord], gone: Int) in
             let p = processes[i]
-            guard !p.namespaces.isEmpty, let dir = ProcessDirectory.open(p.pid, in: source),
-                  let tids = try? dir.listDirectory("task") else { return ([], 0) }
+            guard !p.namespaces.isEmpty, let dir = ProcessDirectory.open(p.pid, in: source) else { return ([], 0) }
+            if let n = dir.threadCount(), n <= 1 { return ([], 0) } // one fstatat instead of listing
+            guard let tids = try? dir.listDirectory("task") else { return ([], 0) }
             var threads: [ThreadRecord] = []
             var gone = 0
             // Every tid but the main one (no shortcut on the count: a capture checked out of git
