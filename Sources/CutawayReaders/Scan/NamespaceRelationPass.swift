@@ -6,24 +6,42 @@ import CutawayModel
 /// vanished. Adds the hidden ancestors and owners found on the way and turns the ledger into
 /// the snapshot's namespaces, sorted by type and inode. Counts namespaces whose relations
 /// could not be asked.
+///
+/// On the live `/proc` the namespaces are asked on every core, each worker with its own
+/// ``LiveNamespaceInspector`` (the inspector memoizes and is not shared between threads);
+/// the answers are merged in ledger order, so the result is the same as one after another.
 public struct NamespaceRelationPass: ScanPass {
     public init() {}
+
+    static func inspect(_ key: SnapshotIndex.NamespaceKey, _ entry: NamespaceLedger.Entry,
+                        _ ask: (String, NamespaceType, UInt64) -> NamespaceInspection) -> NamespaceInspection {
+        var inspection = ask(entry.via, key.type, key.inode)
+        if inspection.subject == nil, inspection.openError != nil {
+            // The first holder vanished: try the others (members first).
+            for pid in entry.pids.dropFirst() {
+                inspection = ask("\(pid)/ns/\(key.type.rawValue)", key.type, key.inode)
+                if inspection.subject != nil { break }
+            }
+        }
+        return inspection
+    }
 
     public func run(_ state: inout ScanState, source: any ProcSource) {
         let ledger = state.ledger
         var facts: [SnapshotIndex.NamespaceKey: NamespaceFacts] = [:]
         var problems: [SnapshotIndex.NamespaceKey: [String]] = [:]
         var hiddenOrder: [SnapshotIndex.NamespaceKey] = []
-        for key in ledger.order {
-            let p = ledger[key]!
-            var inspection = source.inspectNamespace(at: p.via, type: key.type, inode: key.inode)
-            if inspection.subject == nil, inspection.openError != nil {
-                // The first holder vanished: try the others (members first).
-                for pid in p.pids.dropFirst() {
-                    inspection = source.inspectNamespace(at: "\(pid)/ns/\(key.type.rawValue)", type: key.type, inode: key.inode)
-                    if inspection.subject != nil { break }
-                }
+        let keys = ledger.order
+        let inspections: [NamespaceInspection]
+        if source is DirectoryProcSource, source.rootDescription == "/proc" {
+            let inspectors = (0..<ParallelMap.workers).map { _ in LiveNamespaceInspector(procRoot: "/proc") }
+            inspections = ParallelMap.mapPerWorker(keys.count) { worker, i in
+                Self.inspect(keys[i], ledger[keys[i]]!) { inspectors[worker].inspect(path: $0, type: $1, inode: $2) }
             }
+        } else {
+            inspections = keys.map { key in Self.inspect(key, ledger[key]!) { source.inspectNamespace(at: $0, type: $1, inode: $2) } }
+        }
+        for (key, inspection) in zip(keys, inspections) {
             for f in inspection.discovered {
                 let k = SnapshotIndex.NamespaceKey(f.type, f.inode)
                 if facts[k] == nil { facts[k] = f; if ledger[k] == nil { hiddenOrder.append(k) } }

@@ -29,6 +29,28 @@ enum ParallelMap {
     }
 }
 
+extension ParallelMap {
+    /// Like ``map(_:concurrent:_:)``, always on `workers` threads, telling `transform` which
+    /// worker (0..<workers) runs it, for per-thread state such as a memoizing inspector.
+    static func mapPerWorker<T>(_ count: Int, _ transform: (_ worker: Int, _ index: Int) -> T) -> [T] {
+        let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let out = UncheckedBox(slots)
+        withoutActuallyEscaping(transform) { escaping in
+            let work = UncheckedBox(escaping)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var i = worker
+                while i < count {
+                    out.value[i] = work.value(worker, i)
+                    i += workers
+                }
+            }
+        }
+        return slots.map { $0! }
+    }
+}
+
 /// Hands a value to `concurrentPerform`'s workers. Safe here because each worker writes
 /// only its own slots and the sources read by `transform` are stateless readers.
 struct UncheckedBox<T>: @unchecked Sendable {
