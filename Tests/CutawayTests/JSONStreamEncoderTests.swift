@@ -104,4 +104,25 @@ import Testing
         let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(written == (try foundation(["items": big])) + [0x0A] + (try foundation(big)) + [0x0A])
     }
+
+    struct Big: Encodable {
+        var zItems: [Edge]
+        var middle = "m"
+        var aFirst = 1
+    }
+
+    /// Over 4 MiB inside the top-level object: its complete entries go to an unlinked
+    /// temporary file and come back in key order.
+    @Test func spillsALargeTopLevelObjectAndKeepsKeyOrder() throws {
+        let big = Big(zItems: (0..<9_000).map { Edge(zLast: $0) })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-json-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        try JSONStreamEncoder().write(big, to: fd, trailingNewline: false)
+        close(fd)
+        let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written.count > 4 << 20)
+        #expect(written == (try foundation(big)))
+    }
 }
