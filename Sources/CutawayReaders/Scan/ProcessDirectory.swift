@@ -20,7 +20,8 @@ enum ProcessDirectory {
 
     /// Opens `pid`'s directory; nil when the process is gone or its directory refused.
     static func open(_ pid: Int32, in source: any ProcSource) -> ProcessDirectory? {
-        if source.rootDescription == "/proc", let dir = DescriptorDirectory(path: "/proc/\(pid)") {
+        // Only the live reader itself: a recording source must see every read to record it.
+        if source is DirectoryProcSource, source.rootDescription == "/proc", let dir = DescriptorDirectory(path: "/proc/\(pid)") {
             return .descriptor(dir)
         }
         return .paths(source, prefix: "\(pid)/")
