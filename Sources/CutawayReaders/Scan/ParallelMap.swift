@@ -11,21 +11,7 @@ enum ParallelMap {
     /// `concurrent` is set and there is enough work; one after another otherwise.
     static func map<T>(_ count: Int, concurrent: Bool, _ transform: (Int) -> T) -> [T] {
         guard concurrent, workers > 1, count >= 16 else { return (0..<count).map(transform) }
-        let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-        slots.initialize(repeating: nil)
-        defer { slots.deinitialize(); slots.deallocate() }
-        let out = UncheckedBox(slots)
-        withoutActuallyEscaping(transform) { escaping in
-            let work = UncheckedBox(escaping)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var i = worker
-                while i < count {
-                    out.value[i] = work.value(i)
-                    i += workers
-                }
-            }
-        }
-        return slots.map { $0! }
+        return mapPerWorker(count) { _, i in transform(i) }
     }
 }
 
