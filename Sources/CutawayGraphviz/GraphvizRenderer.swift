@@ -51,26 +51,7 @@ public enum GraphvizRenderer {
 
     /// Lays out with `dot` and renders. `.dot` returns the input unchanged.
     public static func render(_ dot: String, as format: DiagramFormat) throws(GraphvizError) -> Data {
-        if format == .dot { return Data(dot.utf8) }
-        lock.lock(); defer { lock.unlock() }
-        messages = []
-        let previous = agseterrf(errorHandler)
-        defer { _ = agseterrf(previous) }
-        guard let context = gvContext() else { throw .layout("no Graphviz context (are the graphviz plugins installed?)") }
-        defer { gvFreeContext(context) }
-        guard let graph = dot.withCString({ agmemread($0) }) else {
-            throw .syntax(messages.joined(separator: "; ").isEmpty ? "syntax error" : messages.joined(separator: "; "))
-        }
-        defer { agclose(graph) }
-        guard gvLayout(context, graph, "dot") == 0 else { throw .layout(messages.joined(separator: "; ")) }
-        defer { gvFreeLayout(context, graph) }
-        var buffer: UnsafeMutablePointer<CChar>?
-        var length: UInt32 = 0
-        guard gvRenderData(context, graph, format.rawValue, &buffer, &length) == 0, let buffer else {
-            throw .render(format: format.rawValue, message: messages.joined(separator: "; "))
-        }
-        defer { gvFreeRenderData(buffer) }
-        return Data(bytes: buffer, count: Int(length))
+        try render(dot, as: [format])[format]!
     }
 
     /// Lays out once with `dot` and renders every format of `formats` from that one layout
