@@ -59,12 +59,13 @@ struct RenderWorkerCommand: ParsableCommand {
 /// (Graphviz crashed on a graph) costs that one diagram, which is reported, and is replaced.
 /// Every worker is waited for by pid; none outlives the call.
 enum RenderPool {
-    /// One error message per job, nil where the files were written.
-    static func run(_ jobs: [RenderJob]) -> [String?] {
+    /// One error message per job, nil where the files were written. `progress` is told how
+    /// many jobs are done after each one (from the worker threads, one call at a time).
+    static func run(_ jobs: [RenderJob], progress: @escaping @Sendable (Int) -> Void = { _ in }) -> [String?] {
         guard !jobs.isEmpty else { return [] }
         signal(SIGPIPE, SIG_IGN) // a dead worker's pipe must fail a write, not kill cutaway
         let order = jobs.indices.sorted { jobs[$0].dot.utf8.count > jobs[$1].dot.utf8.count }
-        let results = Results(count: jobs.count)
+        let results = Results(count: jobs.count, progress: progress)
         let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), jobs.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var worker: Worker?
@@ -114,15 +115,25 @@ enum RenderPool {
     final class Results: @unchecked Sendable {
         private let lock = NSLock()
         private var cursor = 0
+        private var done = 0
+        private let progress: @Sendable (Int) -> Void
         private(set) var values: [String?]
-        init(count: Int) { values = Array(repeating: nil, count: count) }
+        init(count: Int, progress: @escaping @Sendable (Int) -> Void) {
+            values = Array(repeating: nil, count: count)
+            self.progress = progress
+        }
         func next(_ order: [Int]) -> Int? {
             lock.lock(); defer { lock.unlock() }
             guard cursor < order.count else { return nil }
             cursor += 1
             return order[cursor - 1]
         }
-        func set(_ index: Int, _ value: String?) { lock.lock(); values[index] = value; lock.unlock() }
+        func set(_ index: Int, _ value: String?) {
+            lock.lock(); defer { lock.unlock() }
+            values[index] = value
+            done += 1
+            progress(done)
+        }
     }
 
     /// One worker process and its two pipes.
