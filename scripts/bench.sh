@@ -8,8 +8,9 @@
 #   sudo scripts/bench.sh --small    a small run that proves it works (CI; under a minute)
 #
 # Sizes and runs can be set by environment: BENCH_SETS, BENCH_MOUNTS, BENCH_LAYERS,
-# BENCH_FILES, BENCH_LINES, BENCH_LINES_LARGE, BENCH_RUNS, BENCH_SLOW_RUNS (for the
-# multi-second items: findmnt on 20k lines, snapshot --output). CUTAWAY=path picks the binary
+# BENCH_FILES, BENCH_LINES, BENCH_LINES_LARGE, BENCH_RUNS, BENCH_SLOW_RUNS (findmnt on the
+# smaller mountinfo, quadratic), BENCH_DIAGRAM_RUNS (snapshot --output, which draws every
+# diagram), BENCH_TIMEOUT (seconds per run, default 600). CUTAWAY=path picks the binary
 # (default: a release build, made if missing; CI passes the debug build the tests used).
 #
 # Everything it creates lives under /tmp/cutaway-speed-bench.*: namespace sets held by
@@ -23,13 +24,13 @@ small=0
 [ "${1:-}" = "--small" ] && small=1
 if [ $small = 1 ]; then
     : "${BENCH_SETS:=10}" "${BENCH_MOUNTS:=3}" "${BENCH_LAYERS:=3}" "${BENCH_FILES:=300}"
-    : "${BENCH_LINES:=2000}" "${BENCH_LINES_LARGE:=10000}" "${BENCH_RUNS:=2}" "${BENCH_SLOW_RUNS:=1}"
+    : "${BENCH_LINES:=2000}" "${BENCH_LINES_LARGE:=10000}" "${BENCH_RUNS:=2}" "${BENCH_SLOW_RUNS:=1}" "${BENCH_DIAGRAM_RUNS:=1}"
 else
     : "${BENCH_SETS:=300}" "${BENCH_MOUNTS:=20}" "${BENCH_LAYERS:=10}" "${BENCH_FILES:=5000}"
-    : "${BENCH_LINES:=20000}" "${BENCH_LINES_LARGE:=100000}" "${BENCH_RUNS:=5}" "${BENCH_SLOW_RUNS:=3}"
+    : "${BENCH_LINES:=20000}" "${BENCH_LINES_LARGE:=100000}" "${BENCH_RUNS:=5}" "${BENCH_SLOW_RUNS:=3}" "${BENCH_DIAGRAM_RUNS:=1}"
 fi
 
-export BENCH_SETS BENCH_MOUNTS BENCH_LAYERS BENCH_FILES BENCH_LINES BENCH_LINES_LARGE BENCH_RUNS BENCH_SLOW_RUNS
+export BENCH_SETS BENCH_MOUNTS BENCH_LAYERS BENCH_FILES BENCH_LINES BENCH_LINES_LARGE BENCH_RUNS BENCH_SLOW_RUNS BENCH_DIAGRAM_RUNS
 
 if [ -z "${CUTAWAY:-}" ]; then
     swift build -c release --product cutaway >&2
@@ -71,7 +72,7 @@ python3 - "$state" "$CUTAWAY" "$root" "$small" <<'PY' > "$state/plan.json"
 import json, os, sys
 state, cutaway, root, small = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
 env = os.environ
-runs, slow = int(env["BENCH_RUNS"]), int(env["BENCH_SLOW_RUNS"])
+runs, slow, diagrams = int(env["BENCH_RUNS"]), int(env["BENCH_SLOW_RUNS"]), int(env["BENCH_DIAGRAM_RUNS"])
 lines, large = int(env["BENCH_LINES"]), int(env["BENCH_LINES_LARGE"])
 work = []
 def item(name, mine, anchor=None, anchor_name=None, target=None, runs=None, relative=None, inside=None):
@@ -83,7 +84,7 @@ if root:
     lsns = ["lsns", "-J", "-T"]
     item("namespaces --json", ["namespaces", "--json"], lsns, "lsns -J -T", {"ratio": 0.5})
     item("snapshot --json", ["snapshot", "--json"], lsns, "lsns -J -T", {"ratio": 1.0, "rssMiB": 64})
-    item("snapshot --output DIR", ["snapshot", "--output", f"{state}/snapshot-out"], lsns, "lsns -J -T", {"ratio": 10}, runs=slow)
+    item("snapshot --output DIR", ["snapshot", "--output", f"{state}/snapshot-out"], lsns, "lsns -J -T", {"ratio": 10}, runs=diagrams)
 mi = f"{state}/mountinfo-small"
 item(f"mounts --mountinfo ({lines} lines) --json", ["mounts", "--mountinfo", mi, "--json"], ["findmnt", "-F", mi, "-J"], "findmnt -F F -J",
      {"ratio": 0.02, "rssMiB": 64}, runs=slow)

@@ -27,10 +27,6 @@ enum JSONOutput {
         defer { close(fd) }
         try JSONStreamEncoder().write(value, to: fd, trailingNewline: false)
     }
-
-    static func string<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try JSONStreamEncoder().encode(value), as: UTF8.self) + "\n"
-    }
 }
 
 /// `{"<key>": [...]}`, the top-level shape of every view's `--json`.

@@ -144,6 +144,15 @@ def main():
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     report = {"takenAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cores": os.cpu_count(),
               "kernel": os.uname().release, "size": plan["size"], "results": results}
+    def plain(v):  # NaN (no successful run) is not JSON: null
+        if isinstance(v, float) and v != v:
+            return None
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v
+    report = plain(report)
     os.makedirs(out_dir, exist_ok=True)
     for name in (f"bench-{stamp}.json", "latest.json"):
         with open(os.path.join(out_dir, name), "w") as f:
