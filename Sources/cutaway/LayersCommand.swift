@@ -70,7 +70,7 @@ struct LayersCommand: ParsableCommand {
     }
 
     func run() throws {
-        let snapshot = try source.load(discoverEngines: false)
+        let snapshot = try source.load(engines: false)
         let index = SnapshotIndex(snapshot)
         var inspections: [(OverlayInspection, String)] = []
         var container: Container?
@@ -161,7 +161,7 @@ struct LayersCommand: ParsableCommand {
             var extra: [String: AnyEncodable] = ["otherOverlays": AnyEncodable(objects)]
             if let container { extra["container"] = AnyEncodable(ContainerJSON(container: container, index: index)) }
             if let image { extra["image"] = AnyEncodable(ImageJSON(image: image)) }
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "overlay", value: first, extra: extra).flattened()))
+            try JSONOutput.print(Wrapped(key: "overlay", value: first, extra: extra).flattened())
         } else {
             var out = ""
             for (n, (inspection, title)) in inspections.enumerated() {
