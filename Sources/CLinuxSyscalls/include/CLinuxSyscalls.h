@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "CLinuxDirectory.h"
 
 /// NS_GET_USERNS: a new fd for the user namespace that owns the namespace `fd` refers to.
 int cutaway_ns_get_userns(int fd);

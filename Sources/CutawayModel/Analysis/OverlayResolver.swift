@@ -8,8 +8,7 @@
 /// - a metacopy file takes its metadata from its layer and its data from the first lower
 ///   layer (data-only layers included) that has the file at its path or its redirect.
 ///
-/// Data-only layers are never visible by name. Each layer index is consulted by hash lookup:
-/// the cost is O(total entries).
+/// Data-only layers are never visible by name.
 public struct OverlayResolution: Sendable {
     public struct Entry: Sendable, Hashable {
         /// Absolute path inside the merged view.
@@ -87,79 +86,103 @@ public struct OverlayResolution: Sendable {
 public enum OverlayResolver {
     /// - Parameters:
     ///   - layers: the layer indexes, top first, with their roles; nil for a layer that could not be read.
+    ///
+    /// Works one merged directory at a time, like overlayfs' readdir (fs/overlayfs/readdir.c):
+    /// the sorted child lists of the layers that contribute to the directory are merged by
+    /// name, and each name is then resolved down the layers. The cost is O(total entries ×
+    /// contributing layers), with no table keyed by whole paths.
     public static func resolve(_ layers: [(role: OverlayLayer.Role, index: LayerIndex?)]) -> OverlayResolution {
         let visible = layers.indices.filter { layers[$0].role != .data }
-        func lookup(_ layer: Int, _ path: ByteString) -> LayerIndex.Entry? { layers[layer].index?.entries[path] }
+        let indexes = layers.map(\.index)
         // Lookup semantics: an xattr whiteout deletes the name whether or not its directory is
         // marked overlay.opaque=x (seen on 6.18: stat gives ENOENT). The mark only makes readdir
         // filter it; unmarked, the name still appears in listings but cannot be opened.
-        func isWhiteout(_ layer: Int, _ path: ByteString, _ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
+        func isWhiteout(_ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
 
         var entries: [OverlayResolution.Entry] = []
         var deletions: [OverlayResolution.Deletion] = []
-        let rootContributors = visible.filter { lookup($0, "/")?.kind == .dir }
+        let rootContributors = visible.filter { indexes[$0]?.root?.kind == .dir }
         guard let top = rootContributors.first else {
             return OverlayResolution(layerCount: layers.count, entries: [], deletions: [])
         }
         var rootStop = rootContributors.count
-        if let k = rootContributors.firstIndex(where: { lookup($0, "/")!.opaque }) { rootStop = k + 1 }
+        if let k = rootContributors.firstIndex(where: { indexes[$0]!.root!.opaque }) { rootStop = k + 1 }
         let rootLayers = Array(rootContributors[..<rootStop])
         entries.append(.init(path: "/", kind: .dir, layer: top, dataLayer: nil, hidden: [], mergedFrom: rootLayers, sourcePath: "/", dataPath: nil))
 
-        // Directories still to expand: merged path and (layer, path in that layer), top first.
-        var work: [(merged: ByteString, contributors: [(layer: Int, path: ByteString)])] = [("/", rootLayers.map { ($0, "/") })]
+        // Directories still to expand: the merged path and, top first, the directories in the
+        // layers that merge into it (with their paths inside their layers).
+        var work: [(merged: ByteString, parts: [Part])] = [("/", rootLayers.map { Part(layer: $0, node: 0, path: "/", samePath: true) })]
         while let dir = work.popLast() {
-            var names = Set<ByteString>()
-            for (l, p) in dir.contributors { names.formUnion(lookup(l, p)?.children ?? []) }
-            for name in names.sorted() {
+            var heads = dir.parts.map { indexes[$0.layer]!.children(of: $0.node) }
+            while true {
+                var smallest: ByteString?
+                for (i, range) in heads.enumerated() where !range.isEmpty {
+                    let name = indexes[dir.parts[i].layer]!.nodes[range.lowerBound].name
+                    if smallest == nil || ByteString.compare(name, smallest!) < 0 { smallest = name }
+                }
+                guard let name = smallest else { break }
+                var queue: [Candidate] = []
+                queue.reserveCapacity(dir.parts.count)
+                for (i, part) in dir.parts.enumerated() {
+                    var node: Int?
+                    if let first = heads[i].first, ByteString.compare(indexes[part.layer]!.nodes[first].name, name) == 0 {
+                        node = first
+                        heads[i] = (first + 1)..<heads[i].upperBound
+                    }
+                    queue.append(Candidate(layer: part.layer, parent: part.node, node: node, dirPath: part.path, name: name, samePath: part.samePath))
+                }
                 let merged = dir.merged.appending(component: name)
-                var queue = dir.contributors.map { (layer: $0.layer, path: $0.path.appending(component: name)) }
+                func path(_ c: Candidate) -> ByteString { c.samePath ? merged : c.dirPath.appending(component: c.name) }
+                func entry(_ c: Candidate) -> LayerIndex.Entry? { c.node.map { indexes[c.layer]!.nodes[$0].entry } }
+
                 var found: (kind: LayerIndex.Entry.Kind, layer: Int, path: ByteString)?
                 var dataPath: ByteString?
-                var dirParts: [(layer: Int, path: ByteString)] = []
+                var dirParts: [Part] = []
                 var hidden: [Int] = []
                 var closed = false
                 var deletion: OverlayResolution.Deletion?
                 var dataLayer: Int?
                 var k = 0
                 while k < queue.count {
-                    let (l, lp) = queue[k]
+                    let c = queue[k]
                     k += 1
-                    guard let e = lookup(l, lp) else { continue }
+                    guard let e = entry(c) else { continue }
                     if closed {
-                        if isWhiteout(l, lp, e) { continue }
-                        if deletion != nil { deletion!.hides.append(l) } else { hidden.append(l) }
+                        if isWhiteout(e) { continue }
+                        if deletion != nil { deletion!.hides.append(c.layer) } else { hidden.append(c.layer) }
                         continue
                     }
-                    if isWhiteout(l, lp, e) {
+                    if isWhiteout(e) {
                         closed = true
                         if found == nil {
-                            deletion = .init(path: merged, layer: l, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: [])
+                            deletion = .init(path: merged, layer: c.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: [])
                         }
                         continue
                     }
                     if let f = found {
                         if f.kind == .dir && e.kind == .dir {
-                            dirParts.append((l, lp))
+                            dirParts.append(Part(layer: c.layer, node: c.node!, path: path(c), samePath: c.samePath))
                             if e.opaque { closed = true }
-                            if let r = e.redirect { redirect(&queue, after: k, from: l, to: r, at: lp, visible: visible) }
+                            if let r = e.redirect { redirect(&queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
                         } else {
-                            hidden.append(l)
+                            hidden.append(c.layer)
                             closed = true
                         }
                         continue
                     }
-                    found = (e.kind, l, lp)
+                    let sourcePath = path(c)
+                    found = (e.kind, c.layer, sourcePath)
                     if e.kind == .dir {
-                        dirParts.append((l, lp))
+                        dirParts.append(Part(layer: c.layer, node: c.node!, path: sourcePath, samePath: c.samePath))
                         if e.opaque { closed = true }
-                        if let r = e.redirect { redirect(&queue, after: k, from: l, to: r, at: lp, visible: visible) }
+                        if let r = e.redirect { redirect(&queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
                     } else {
                         closed = true
                         if e.metacopy {
-                            let target = e.redirect.map { $0.bytes.first == UInt8(ascii: "/") ? $0 : lp.parentPath.appending(component: $0) } ?? lp
-                            dataLayer = ((l + 1)..<layers.count).first { j in
-                                if let d = lookup(j, target), d.kind == .file, !d.metacopy { return true }
+                            let target = e.redirect.map { $0.bytes.first == UInt8(ascii: "/") ? $0 : sourcePath.parentPath.appending(component: $0) } ?? sourcePath
+                            dataLayer = ((c.layer + 1)..<layers.count).first { j in
+                                if let d = indexes[j]?.entry(at: target), d.kind == .file, !d.metacopy { return true }
                                 return false
                             }
                             if dataLayer != nil { dataPath = target }
@@ -171,10 +194,10 @@ public enum OverlayResolver {
                                          hidden: hidden, mergedFrom: f.kind == .dir ? dirParts.map(\.layer) : [],
                                          sourcePath: f.path, dataPath: dataPath))
                     if f.kind == .dir {
-                        if let opaqueLayer = dirParts.last.flatMap({ lookup($0.layer, $0.path)!.opaque ? $0.layer : nil }), !hidden.isEmpty {
+                        if let last = dirParts.last, indexes[last.layer]!.nodes[last.node].entry.opaque, !hidden.isEmpty {
                             // Lower layers that had this directory: cut off. (The kernel also marks
                             // directories it creates opaque; those hide nothing and are no deletion.)
-                            deletions.append(.init(path: merged, layer: opaqueLayer, kind: .opaqueDirectory, hides: hidden))
+                            deletions.append(.init(path: merged, layer: last.layer, kind: .opaqueDirectory, hides: hidden))
                         }
                         work.append((merged, dirParts))
                     }
@@ -183,19 +206,53 @@ public enum OverlayResolver {
                 }
             }
         }
-        entries.sort { $0.path < $1.path }
-        deletions.sort { ($0.path, $0.layer) < ($1.path, $1.layer) }
+        entries.sort { ByteString.compare($0.path, $1.path) < 0 }
+        deletions.sort { d1, d2 in
+            let c = ByteString.compare(d1.path, d2.path)
+            return c != 0 ? c < 0 : d1.layer < d2.layer
+        }
         return OverlayResolution(layerCount: layers.count, entries: entries, deletions: deletions)
+    }
+
+    /// A directory of one layer that merges into a merged directory.
+    private struct Part {
+        var layer: Int
+        var node: Int
+        /// Its path inside its layer.
+        var path: ByteString
+        /// True while `path` equals the merged path (no redirect on the way down).
+        var samePath: Bool
+    }
+
+    /// One layer's candidate for a name: the entry `name` in directory `parent` (at `dirPath`
+    /// inside the layer), if the layer has it.
+    private struct Candidate {
+        var layer: Int
+        var parent: Int?
+        var node: Int?
+        var dirPath: ByteString
+        var name: ByteString
+        var samePath: Bool
     }
 
     /// After a directory with `overlay.redirect` at `layer`, lower layers are looked up at the
     /// redirect: an absolute path from every lower layer's root, or a sibling name.
-    private static func redirect(_ queue: inout [(layer: Int, path: ByteString)], after k: Int, from layer: Int, to target: ByteString,
-                                 at path: ByteString, visible: [Int]) {
+    private static func redirect(_ queue: inout [Candidate], after k: Int, from layer: Int, to target: ByteString,
+                                 visible: [Int], indexes: [LayerIndex?]) {
         if target.bytes.first == UInt8(ascii: "/") {
-            queue = Array(queue[..<k]) + visible.filter { $0 > layer }.map { ($0, target) }
+            let dirPath = target.parentPath
+            let name = ByteString(target.bytes[(target.bytes.lastIndex(of: UInt8(ascii: "/"))! + 1)...])
+            queue = Array(queue[..<k]) + visible.filter { $0 > layer }.map { j in
+                let parent = indexes[j]?.node(at: dirPath)
+                return Candidate(layer: j, parent: parent, node: parent.flatMap { indexes[j]!.child(of: $0, named: name) },
+                                 dirPath: dirPath, name: name, samePath: false)
+            }
         } else {
-            for j in k..<queue.count { queue[j].path = queue[j].path.parentPath.appending(component: target) }
+            for j in k..<queue.count {
+                queue[j].name = target
+                queue[j].node = queue[j].parent.flatMap { indexes[queue[j].layer]!.child(of: $0, named: target) }
+                queue[j].samePath = false
+            }
         }
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import CutawayModel
 
 /// Finds overlay mounts in a snapshot and reads their layers from the live filesystem.
@@ -10,7 +15,7 @@ public enum OverlayReader {
         }
     }
 
-    /// Walks each layer once. A layer root given through symlinks (Docker's `l/SHORT`) is
+    /// Walks each layer once, the layers in parallel (the result does not depend on the order). A layer root given through symlinks (Docker's `l/SHORT`) is
     /// resolved to its real directory; relative paths go to `resolveRelative` (an engine's
     /// layout) and stay unread when nothing resolves them (their index is nil).
     public static func inspect(_ stack: OverlayStack, resolveRelative: (ByteString) -> ByteString? = { _ in nil }) -> OverlayInspection {
@@ -21,11 +26,21 @@ public enum OverlayReader {
                 stack.layers[i].resolvedPath = ByteString(real)
             }
         }
-        let indexes: [LayerIndex?] = stack.layers.map { layer in
-            guard let path = layer.resolvedPath else { return nil }
-            return LayerWalker.walk(path, userXattrs: stack.usesUserXattrs)
-        }
+        let roots = stack.layers.map(\.resolvedPath)
+        let userXattrs = stack.usesUserXattrs
+        let metacopy = stack.followsMetacopy(moduleDefault: metacopyModuleDefault)
+        let indexes = ParallelMap.map(roots) { root in root.map { LayerWalker.walk($0, userXattrs: userXattrs, metacopy: metacopy) } }
         return OverlayInspection(stack: stack, indexes: indexes)
+    }
+
+    /// The overlay module's `metacopy` parameter (Y or N), the default of mounts that do not
+    /// say `metacopy=`; false when the module is not loaded (no file) or unreadable.
+    static var metacopyModuleDefault: Bool {
+        let fd = open("/sys/module/overlay/parameters/metacopy", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var byte: UInt8 = 0
+        return read(fd, &byte, 1) == 1 && byte == UInt8(ascii: "Y")
     }
 
     /// Adds what an engine knows (layer ids, build steps) to the layers of a live stack, by path.
