@@ -55,8 +55,9 @@ struct LayersCommand: ParsableCommand {
     }
 
     func run() throws {
-        let snapshot = SnapshotScanner(source: DirectoryProcSource.live()).scan()
-        let index = SnapshotIndex(snapshot)
+        // Lazy: a plain overlay mount point needs neither the scan of /proc nor the engines.
+        lazy var snapshot = SnapshotScanner(source: DirectoryProcSource.live()).scan()
+        lazy var index = SnapshotIndex(snapshot)
         var inspections: [(OverlayInspection, String)] = []
         var container: Container?
         if let pid {
@@ -74,6 +75,9 @@ struct LayersCommand: ParsableCommand {
                     : "Overlay mounted at \(stack.mergedDir) in pid \(pid)'s mount namespace (mount \(stack.mountID))"
                 inspections.append((OverlayReader.inspect(stack), title))
             }
+        } else if let target, target.hasPrefix("/") || target.hasPrefix("."), engineRoot.isEmpty,
+                  let stack = OverlayReader.plainOverlay(mountedAt: Self.canonical(target)) {
+            inspections.append((OverlayReader.inspect(stack), "Overlay mounted at \(stack.mergedDir) (mount \(stack.mountID) in mnt:\(stack.mountNamespace))"))
         } else if let target {
             let inventory = EngineDiscovery.discover(snapshot: snapshot, extraRoots: engineRoot)
             let resolveRelative = EngineDiscovery.resolver(for: inventory)

@@ -112,29 +112,34 @@ public enum OverlayResolver {
 
         // Directories still to expand: the merged path and, top first, the directories in the
         // layers that merge into it (with their paths inside their layers).
+        let nodes: [[LayerIndex.Node]] = indexes.map { $0?.nodes ?? [] }
         var work: [(merged: ByteString, parts: [Part])] = [("/", rootLayers.map { Part(layer: $0, node: 0, path: "/", samePath: true) })]
+        var heads: [Range<Int>] = []
+        var queue: [Candidate] = []
         while let dir = work.popLast() {
-            var heads = dir.parts.map { indexes[$0.layer]!.children(of: $0.node) }
+            let parts = dir.parts
+            heads.removeAll(keepingCapacity: true)
+            for part in parts { heads.append(indexes[part.layer]!.children(of: part.node)) }
             while true {
-                var smallest: ByteString?
-                for (i, range) in heads.enumerated() where !range.isEmpty {
-                    let name = indexes[dir.parts[i].layer]!.nodes[range.lowerBound].name
-                    if smallest == nil || ByteString.compare(name, smallest!) < 0 { smallest = name }
+                var smallestPart = -1
+                for i in heads.indices where !heads[i].isEmpty {
+                    if smallestPart < 0 || ByteString.compare(nodes[parts[i].layer][heads[i].lowerBound].name,
+                                                              nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name) < 0 {
+                        smallestPart = i
+                    }
                 }
-                guard let name = smallest else { break }
-                var queue: [Candidate] = []
-                queue.reserveCapacity(dir.parts.count)
-                for (i, part) in dir.parts.enumerated() {
-                    var node: Int?
-                    if let first = heads[i].first, ByteString.compare(indexes[part.layer]!.nodes[first].name, name) == 0 {
+                guard smallestPart >= 0 else { break }
+                let name = nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name
+                queue.removeAll(keepingCapacity: true)
+                for i in parts.indices {
+                    var node = -1
+                    if let first = heads[i].first, ByteString.compare(nodes[parts[i].layer][first].name, name) == 0 {
                         node = first
                         heads[i] = (first + 1)..<heads[i].upperBound
                     }
-                    queue.append(Candidate(layer: part.layer, parent: part.node, node: node, dirPath: part.path, name: name, samePath: part.samePath))
+                    queue.append(Candidate(layer: parts[i].layer, parent: parts[i].node, node: node, part: i))
                 }
                 let merged = dir.merged.appending(component: name)
-                func path(_ c: Candidate) -> ByteString { c.samePath ? merged : c.dirPath.appending(component: c.name) }
-                func entry(_ c: Candidate) -> LayerIndex.Entry? { c.node.map { indexes[c.layer]!.nodes[$0].entry } }
 
                 var found: (kind: LayerIndex.Entry.Kind, layer: Int, path: ByteString)?
                 var dataPath: ByteString?
@@ -147,7 +152,8 @@ public enum OverlayResolver {
                 while k < queue.count {
                     let c = queue[k]
                     k += 1
-                    guard let e = entry(c) else { continue }
+                    guard c.node >= 0 else { continue }
+                    let e = nodes[c.layer][c.node].entry
                     if closed {
                         if isWhiteout(e) { continue }
                         if deletion != nil { deletion!.hides.append(c.layer) } else { hidden.append(c.layer) }
@@ -162,7 +168,7 @@ public enum OverlayResolver {
                     }
                     if let f = found {
                         if f.kind == .dir && e.kind == .dir {
-                            dirParts.append(Part(layer: c.layer, node: c.node!, path: path(c), samePath: c.samePath))
+                            dirParts.append(Part(layer: c.layer, node: c.node, path: c.path(merged: merged, name: name, parts: parts), samePath: c.keepsPath(parts)))
                             if e.opaque { closed = true }
                             if let r = e.redirect { redirect(&queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
                         } else {
@@ -171,10 +177,10 @@ public enum OverlayResolver {
                         }
                         continue
                     }
-                    let sourcePath = path(c)
+                    let sourcePath = c.path(merged: merged, name: name, parts: parts)
                     found = (e.kind, c.layer, sourcePath)
                     if e.kind == .dir {
-                        dirParts.append(Part(layer: c.layer, node: c.node!, path: sourcePath, samePath: c.samePath))
+                        dirParts.append(Part(layer: c.layer, node: c.node, path: sourcePath, samePath: c.keepsPath(parts)))
                         if e.opaque { closed = true }
                         if let r = e.redirect { redirect(&queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
                     } else {
@@ -194,7 +200,7 @@ public enum OverlayResolver {
                                          hidden: hidden, mergedFrom: f.kind == .dir ? dirParts.map(\.layer) : [],
                                          sourcePath: f.path, dataPath: dataPath))
                     if f.kind == .dir {
-                        if let last = dirParts.last, indexes[last.layer]!.nodes[last.node].entry.opaque, !hidden.isEmpty {
+                        if let last = dirParts.last, nodes[last.layer][last.node].entry.opaque, !hidden.isEmpty {
                             // Lower layers that had this directory: cut off. (The kernel also marks
                             // directories it creates opaque; those hide nothing and are no deletion.)
                             deletions.append(.init(path: merged, layer: last.layer, kind: .opaqueDirectory, hides: hidden))
@@ -224,15 +230,25 @@ public enum OverlayResolver {
         var samePath: Bool
     }
 
-    /// One layer's candidate for a name: the entry `name` in directory `parent` (at `dirPath`
-    /// inside the layer), if the layer has it.
+    /// One layer's candidate for a name: the entry (`node`, -1 if absent) under that name in
+    /// directory `parent` of the layer, which is `parts[part]` of the merged directory unless
+    /// a redirect moved the lookup (then `redirectedDirectory`/`redirectedName` say where).
     private struct Candidate {
         var layer: Int
-        var parent: Int?
-        var node: Int?
-        var dirPath: ByteString
-        var name: ByteString
-        var samePath: Bool
+        var parent: Int
+        var node: Int
+        var part: Int
+        var redirectedDirectory: ByteString? = nil
+        var redirectedName: ByteString? = nil
+
+        /// True while its path inside the layer equals the merged path.
+        func keepsPath(_ parts: [Part]) -> Bool { redirectedDirectory == nil && redirectedName == nil && parts[part].samePath }
+
+        /// Its path inside its layer.
+        func path(merged: ByteString, name: ByteString, parts: [Part]) -> ByteString {
+            if keepsPath(parts) { return merged }
+            return (redirectedDirectory ?? parts[part].path).appending(component: redirectedName ?? name)
+        }
     }
 
     /// After a directory with `overlay.redirect` at `layer`, lower layers are looked up at the
@@ -240,18 +256,18 @@ public enum OverlayResolver {
     private static func redirect(_ queue: inout [Candidate], after k: Int, from layer: Int, to target: ByteString,
                                  visible: [Int], indexes: [LayerIndex?]) {
         if target.bytes.first == UInt8(ascii: "/") {
-            let dirPath = target.parentPath
+            let directory = target.parentPath
             let name = ByteString(target.bytes[(target.bytes.lastIndex(of: UInt8(ascii: "/"))! + 1)...])
             queue = Array(queue[..<k]) + visible.filter { $0 > layer }.map { j in
-                let parent = indexes[j]?.node(at: dirPath)
-                return Candidate(layer: j, parent: parent, node: parent.flatMap { indexes[j]!.child(of: $0, named: name) },
-                                 dirPath: dirPath, name: name, samePath: false)
+                let parent = indexes[j]?.node(at: directory)
+                return Candidate(layer: j, parent: parent ?? -1, node: parent.flatMap { indexes[j]!.child(of: $0, named: name) } ?? -1,
+                                 part: -1, redirectedDirectory: directory, redirectedName: name)
             }
         } else {
             for j in k..<queue.count {
-                queue[j].name = target
-                queue[j].node = queue[j].parent.flatMap { indexes[queue[j].layer]!.child(of: $0, named: target) }
-                queue[j].samePath = false
+                let layer = queue[j].layer, parent = queue[j].parent
+                queue[j].redirectedName = target
+                queue[j].node = parent >= 0 ? indexes[layer]!.child(of: parent, named: target) ?? -1 : -1
             }
         }
     }

@@ -52,9 +52,21 @@ public enum LayerWalker {
         }
     }
 
+    /// ``walk(_:userXattrs:metacopy:)``, and the real path of the directory it walked (read
+    /// back from its descriptor through `/proc/self/fd`; nil if it could not be opened).
+    static func walkLayer(_ root: ByteString, userXattrs: Bool, metacopy: Bool) -> (index: LayerIndex, realPath: ByteString?) {
+        switch DirectoryDescriptor.open(path: root.bytes) {
+        case .failure(let f):
+            return (LayerIndex(problems: ["\(root): \(f.message)"]), nil)
+        case .success(let dir):
+            let real = dir.realPath()
+            return (walk(dir, userXattrs: userXattrs, metacopy: metacopy), real.map { ByteString($0) })
+        }
+    }
+
     /// Walks the tree below an open directory (the layer root).
-    static func walk(_ rootDirectory: DirectoryDescriptor, userXattrs: Bool, metacopy: Bool) -> LayerIndex {
-        var walk = Walk(prefix: userXattrs ? "user.overlay." : "trusted.overlay.", metacopy: metacopy, depthLimit: maximumOpenDirectories)
+    static func walk(_ rootDirectory: DirectoryDescriptor, userXattrs: Bool, metacopy: Bool, depthLimit: Int = maximumOpenDirectories) -> LayerIndex {
+        var walk = Walk(prefix: userXattrs ? "user.overlay." : "trusted.overlay.", metacopy: metacopy, depthLimit: depthLimit)
         walk.readMarkers(of: rootDirectory, node: 0)
         walk.run(rootDirectory)
         return walk.index

@@ -15,22 +15,23 @@ public enum OverlayReader {
         }
     }
 
-    /// Walks each layer once, the layers in parallel (the result does not depend on the order). A layer root given through symlinks (Docker's `l/SHORT`) is
-    /// resolved to its real directory; relative paths go to `resolveRelative` (an engine's
-    /// layout) and stay unread when nothing resolves them (their index is nil).
+    /// Walks each layer once, the layers in parallel (the result does not depend on the order).
+    /// Each layer directory is opened once, following symlinks in its path as the kernel did
+    /// when it mounted the stack (Docker's `l/SHORT` links), and its walk stays beneath the
+    /// directory so opened; the layer's `resolvedPath` becomes that directory's real path.
+    /// Relative paths go to `resolveRelative` (an engine's layout) and stay unread when
+    /// nothing resolves them (their index is nil).
     public static func inspect(_ stack: OverlayStack, resolveRelative: (ByteString) -> ByteString? = { _ in nil }) -> OverlayInspection {
         var stack = stack
-        for i in stack.layers.indices {
-            if stack.layers[i].resolvedPath == nil { stack.layers[i].resolvedPath = resolveRelative(stack.layers[i].path) }
-            if let p = stack.layers[i].resolvedPath?.utf8String, let real = StoreFiles.real(p), real != p {
-                stack.layers[i].resolvedPath = ByteString(real)
-            }
+        for i in stack.layers.indices where stack.layers[i].resolvedPath == nil {
+            stack.layers[i].resolvedPath = resolveRelative(stack.layers[i].path)
         }
         let roots = stack.layers.map(\.resolvedPath)
         let userXattrs = stack.usesUserXattrs
         let metacopy = stack.followsMetacopy(moduleDefault: metacopyModuleDefault)
-        let indexes = ParallelMap.map(roots) { root in root.map { LayerWalker.walk($0, userXattrs: userXattrs, metacopy: metacopy) } }
-        return OverlayInspection(stack: stack, indexes: indexes)
+        let walked = ParallelMap.map(roots) { root in root.map { LayerWalker.walkLayer($0, userXattrs: userXattrs, metacopy: metacopy) } }
+        for i in stack.layers.indices { if let real = walked[i]?.realPath { stack.layers[i].resolvedPath = real } }
+        return OverlayInspection(stack: stack, indexes: walked.map { $0?.index })
     }
 
     /// The overlay module's `metacopy` parameter (Y or N), the default of mounts that do not

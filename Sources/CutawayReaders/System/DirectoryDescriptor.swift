@@ -38,6 +38,24 @@ final class DirectoryDescriptor {
         return fd >= 0 ? .success(DirectoryDescriptor(fd: fd)) : .failure(Failure(errno: errno))
     }
 
+    /// The path of the open directory as the kernel names it now (readlink(2) of
+    /// `/proc/self/fd/FD`, see proc_pid_fd(5)); nil when unreachable from this process's root
+    /// or deleted.
+    func realPath() -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { readlink("/proc/self/fd/\(fd)", $0.baseAddress!, $0.count) }
+            }
+            guard n > 0 else { return nil }
+            if n < buffer.count {
+                let path = Array(buffer[..<n])
+                return path.first == UInt8(ascii: "/") && !path.reversed().starts(with: Array(" (deleted)".utf8).reversed()) ? path : nil
+            }
+            buffer = [UInt8](repeating: 0, count: buffer.count * 4)
+        }
+    }
+
     /// openat(2) of the subdirectory `name` with `O_DIRECTORY|O_NOFOLLOW`: fails with ELOOP or
     /// ENOTDIR when `name` is (now) a symlink or no directory.
     func openDirectory(_ name: [UInt8]) -> Result<DirectoryDescriptor, Failure> {
