@@ -73,6 +73,9 @@ public struct OverlayResolution: Sendable {
         return c
     }
 
+    /// Visible non-directories (files, symlinks, others).
+    public var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .dir ? 0 : 1) } }
+
     public func entry(_ path: ByteString) -> Entry? {
         var lo = 0, hi = entries.count
         while lo < hi {
@@ -100,6 +103,7 @@ public enum OverlayResolver {
         func isWhiteout(_ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
 
         var entries: [OverlayResolution.Entry] = []
+        entries.reserveCapacity(indexes.map { $0?.nodes.count ?? 0 }.max() ?? 0)
         var deletions: [OverlayResolution.Deletion] = []
         let rootContributors = visible.filter { indexes[$0]?.root?.kind == .dir }
         guard let top = rootContributors.first else {

@@ -4,6 +4,8 @@ import Glibc
 import Musl
 #endif
 import CutawayModel
+import Dispatch
+import Foundation
 
 /// Finds overlay mounts in a snapshot and reads their layers from the live filesystem.
 public enum OverlayReader {
@@ -29,9 +31,28 @@ public enum OverlayReader {
         let roots = stack.layers.map(\.resolvedPath)
         let userXattrs = stack.usesUserXattrs
         let metacopy = stack.followsMetacopy(moduleDefault: metacopyModuleDefault)
-        let walked = ParallelMap.map(roots) { root in root.map { LayerWalker.walkLayer($0, userXattrs: userXattrs, metacopy: metacopy) } }
+        let walked = walkInParallel(roots, userXattrs: userXattrs, metacopy: metacopy)
         for i in stack.layers.indices { if let real = walked[i]?.realPath { stack.layers[i].resolvedPath = real } }
         return OverlayInspection(stack: stack, indexes: walked.map { $0?.index })
+    }
+
+    /// The walk of each layer root (nil for a relative path nothing resolved), the layers
+    /// spread over the cores (DispatchQueue.concurrentPerform, one layer per iteration) and the
+    /// results in layer order, so the output does not depend on which walk finished first.
+    private static func walkInParallel(_ roots: [ByteString?], userXattrs: Bool, metacopy: Bool) -> [(index: LayerIndex, realPath: ByteString?)?] {
+        let slots = WalkResults(count: roots.count)
+        DispatchQueue.concurrentPerform(iterations: roots.count) { i in
+            let result = roots[i].map { LayerWalker.walkLayer($0, userXattrs: userXattrs, metacopy: metacopy) }
+            slots.lock.withLock { slots.results[i] = result }
+        }
+        return slots.results
+    }
+
+    /// One slot per layer, each written once by its walk under the lock.
+    private final class WalkResults: @unchecked Sendable {
+        var results: [(index: LayerIndex, realPath: ByteString?)?]
+        let lock = NSLock()
+        init(count: Int) { results = Array(repeating: nil, count: count) }
     }
 
     /// The overlay module's `metacopy` parameter (Y or N), the default of mounts that do not
