@@ -14,6 +14,7 @@ packages=(
     pkg-config
     docker.io podman runc busybox-static  # real engines for the container tests (started by the tests themselves)
     chromium fonts-dejavu-core            # the diagram test opens index.html headless and takes a screenshot
+    strace       # the layers test checks that a plain overlay mount point is read without scanning /proc
 )
 
 missing=()
