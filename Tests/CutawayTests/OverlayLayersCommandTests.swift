@@ -52,6 +52,10 @@ extension LiveSystemTests {
                 let asRoot = try TestSupport.run("/usr/bin/nsenter", ["-t", holder, "-m", "--", TestSupport.cutawayBinary, "layers", base + "/merged", "--json"])
                 let rootLayers = try #require(try asRoot.json()["layers"] as? [[String: Any]])
                 #expect((rootLayers.last?["problems"] as? [String])?.isEmpty == true && rootLayers.last?["files"] as? Int == 2)
+                // The layers are walked in parallel; the output is the same bytes every run.
+                let files = ["-t", holder, "-m", "--", TestSupport.cutawayBinary, "layers", base + "/merged", "--files", "--json"]
+                let first = try TestSupport.run("/usr/bin/nsenter", files), second = try TestSupport.run("/usr/bin/nsenter", files)
+                #expect(first.status == 0 && first.stdout == second.stdout && first.text.contains("/closed/secret.txt"))
             }
         }
 
