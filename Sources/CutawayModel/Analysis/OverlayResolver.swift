@@ -119,27 +119,32 @@ public enum OverlayResolver {
         let nodes: [[LayerIndex.Node]] = indexes.map { $0?.nodes ?? [] }
         var work: [(merged: ByteString, parts: [Part])] = [("/", rootLayers.map { Part(layer: $0, node: 0, path: "/", samePath: true) })]
         var heads: [Range<Int>] = []
+        var holders: [Int] = []
         var queue: [Candidate] = []
         while let dir = work.popLast() {
             let parts = dir.parts
             heads.removeAll(keepingCapacity: true)
             for part in parts { heads.append(indexes[part.layer]!.children(of: part.node)) }
             while true {
+                // The smallest next name, and which parts have it (one comparison per part).
                 var smallestPart = -1
+                holders.removeAll(keepingCapacity: true)
                 for i in heads.indices where !heads[i].isEmpty {
-                    if smallestPart < 0 || ByteString.compare(nodes[parts[i].layer][heads[i].lowerBound].name,
-                                                              nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name) < 0 {
-                        smallestPart = i
-                    }
+                    let order = smallestPart < 0 ? -1 : ByteString.compare(nodes[parts[i].layer][heads[i].lowerBound].name,
+                                                                           nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name)
+                    if order < 0 { smallestPart = i; holders.removeAll(keepingCapacity: true) }
+                    if order <= 0 { holders.append(i) }
                 }
                 guard smallestPart >= 0 else { break }
                 let name = nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name
                 queue.removeAll(keepingCapacity: true)
+                var nextHolder = 0
                 for i in parts.indices {
                     var node = -1
-                    if let first = heads[i].first, ByteString.compare(nodes[parts[i].layer][first].name, name) == 0 {
-                        node = first
-                        heads[i] = (first + 1)..<heads[i].upperBound
+                    if nextHolder < holders.count && holders[nextHolder] == i {
+                        nextHolder += 1
+                        node = heads[i].lowerBound
+                        heads[i] = (node + 1)..<heads[i].upperBound
                     }
                     queue.append(Candidate(layer: parts[i].layer, parent: parts[i].node, node: node, part: i))
                 }
