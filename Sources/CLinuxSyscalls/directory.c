@@ -5,10 +5,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-ssize_t cutaway_getdents64(int fd, void *buffer, size_t size) {
-    return syscall(SYS_getdents64, fd, buffer, size);
-}
-
 ssize_t cutaway_fgetxattr(int fd, const char *name, void *value, size_t size) {
     return fgetxattr(fd, name, value, size);
 }

@@ -1,6 +1,6 @@
-// Typed entry points for reading a directory tree through descriptors only: getdents64(2)
-// (glibc 2.36 declares no wrapper without _GNU_SOURCE), the fd-based xattr calls of
-// fgetxattr(2)/flistxattr(2) (<sys/xattr.h> is not in Swift's Glibc module) and
+// Typed entry points for reading a directory tree through descriptors only (with
+// cutaway_getdents64 of CLinuxSyscalls.h): the layout of getdents64(2)'s records, the
+// fd-based xattr calls fgetxattr(2)/flistxattr(2) (<sys/xattr.h> is not in Swift's Glibc module) and
 // getxattrat(2) (Linux 6.13; no glibc wrapper yet). Every function returns what the system
 // call returns (-1 with errno set on failure).
 #ifndef CLINUXDIRECTORY_H
@@ -9,10 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-/// getdents64(2): fills `buffer` with `struct linux_dirent64` records (d_ino, d_off,
-/// d_reclen, d_type, d_name) of the directory open on `fd`; 0 at its end.
-ssize_t cutaway_getdents64(int fd, void *buffer, size_t size);
 
 /// Byte offsets inside `struct linux_dirent64` (include/linux/dirent.h).
 #define CUTAWAY_DIRENT64_RECLEN_OFFSET 16
