@@ -59,9 +59,9 @@ extension LiveSystemTests {
                 }
                 var status: Int32 = 0
                 #expect(waitpid(pid, &status, WNOHANG) == 0, "the attacker kept flipping: \((try? String(contentsOfFile: base + "/attacker.out", encoding: .utf8)) ?? "")")
-                #expect(descended == runs, "every run walked into the directories")
+                #expect(descended > 0, "the walk went into the directories (not only refused them)")
                 #expect(racesSeen > 0, "the swap hit the walk between listing and opening at least once in \(runs) runs")
-                print("layer walk race: \(runs) runs, \(racesSeen) with a swap caught and refused, none followed")
+                print("layer walk race: \(runs) runs, \(racesSeen) with a swap caught and refused, \(descended) that listed files inside the directories, none followed")
             }
         }
 
