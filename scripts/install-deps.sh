@@ -16,6 +16,7 @@ packages=(
     docker.io podman runc busybox-static  # real engines for the container tests (started by the tests themselves)
     containerd   # standalone containerd + ctr for the containerd and pod tests (Tests/Scripts/containerd.sh)
     chromium fonts-dejavu-core            # the diagram test opens index.html headless and takes a screenshot
+    strace       # the layers test checks that a plain overlay mount point is read without scanning /proc
 )
 
 missing=()

@@ -1,5 +1,14 @@
-/// Everything in one overlay layer directory that resolution needs, read once
-/// (by `LayerWalker`): each path's kind and the overlay markers on it.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Everything in one overlay layer directory that resolution needs, read once (by
+/// `LayerWalker`): a tree of the layer's entries, each with its kind and the overlay markers
+/// on it. The tree is a flat array of nodes; a directory's children are contiguous and
+/// sorted bytewise by name, so that the resolver merges directories the way overlayfs'
+/// readdir does, one directory at a time, and finds a name by binary search.
 public struct LayerIndex: Sendable {
     public struct Entry: Sendable, Hashable {
         public enum Kind: String, Sendable, Codable { case file, dir, symlink, other, whiteout }
@@ -16,33 +25,158 @@ public struct LayerIndex: Sendable {
         public var metacopy: Bool
         /// True for a whiteout made as a zero-size file with `overlay.whiteout` (not char 0/0).
         public var xattrWhiteout: Bool
-        /// Names in this directory, sorted bytewise.
-        public var children: [ByteString]
 
         public init(kind: Kind, size: Int64 = 0, opaque: Bool = false, hasXattrWhiteouts: Bool = false, redirect: ByteString? = nil,
-                    metacopy: Bool = false, xattrWhiteout: Bool = false, children: [ByteString] = []) {
+                    metacopy: Bool = false, xattrWhiteout: Bool = false) {
             self.kind = kind; self.size = size; self.opaque = opaque; self.hasXattrWhiteouts = hasXattrWhiteouts
-            self.redirect = redirect; self.metacopy = metacopy; self.xattrWhiteout = xattrWhiteout; self.children = children
+            self.redirect = redirect; self.metacopy = metacopy; self.xattrWhiteout = xattrWhiteout
         }
     }
 
-    /// Keyed by absolute path inside the layer: `/`, `/c`, `/c/d.txt`.
-    public var entries: [ByteString: Entry]
-    /// Paths that could not be read, with the reason.
+    /// One entry of the tree. The root (node 0) has an empty name and is its own parent.
+    public struct Node: Sendable {
+        public var name: ByteString
+        public var entry: Entry
+        /// Index of the directory that holds it.
+        public var parent: Int32
+        /// For a directory: its children are `nodes[firstChild ..< firstChild + childCount]`.
+        public var firstChild: Int32 = 0
+        public var childCount: Int32 = 0
+
+        public init(name: ByteString, entry: Entry, parent: Int32) { self.name = name; self.entry = entry; self.parent = parent }
+    }
+
+    /// Node 0 is the layer root (when the layer could be read at all).
+    public private(set) var nodes: [Node]
+    /// Entries that could not be read, with the reason (everything but "vanished while read").
     public var problems: [String]
-
-    public init(entries: [ByteString: Entry] = [:], problems: [String] = []) { self.entries = entries; self.problems = problems }
-
     /// Regular files, symlinks and others (not directories or whiteouts).
-    public var fileCount: Int { entries.values.filter { $0.kind == .file || $0.kind == .symlink || $0.kind == .other }.count }
-    public var totalBytes: Int64 { entries.values.reduce(0) { $0 + ($1.kind == .file ? $1.size : 0) } }
+    public private(set) var fileCount: Int = 0
+    /// Bytes in regular files.
+    public private(set) var totalBytes: Int64 = 0
+
+    /// An empty index: the layer could not be read (see `problems`).
+    public init(problems: [String] = []) { nodes = []; self.problems = problems }
+
+    /// A layer whose root directory carries `root`.
+    public init(root: Entry) {
+        nodes = [Node(name: "", entry: root, parent: 0)]
+        problems = []
+    }
+
+    /// A layer given as `path: entry` pairs (absolute paths inside the layer, `/` for the
+    /// root); missing parent directories are added as plain directories.
+    public init(entries: [ByteString: Entry]) {
+        var byParent: [ByteString: [(ByteString, Entry)]] = [:]
+        var all = entries
+        all["/"] = all["/"] ?? Entry(kind: .dir)
+        for path in Array(all.keys) where path != "/" {
+            var p = path.parentPath
+            while all[p] == nil { all[p] = Entry(kind: .dir); p = p.parentPath }
+        }
+        for (path, entry) in all where path != "/" {
+            let name = ByteString(path.bytes[(path.bytes.lastIndex(of: UInt8(ascii: "/"))! + 1)...])
+            byParent[path.parentPath, default: []].append((name, entry))
+        }
+        self.init(root: all["/"]!)
+        var work: [(Int, ByteString)] = [(0, "/")]
+        while let (node, path) = work.popLast() {
+            let children = (byParent[path] ?? []).sorted { $0.0 < $1.0 }
+            let range = setChildren(of: node, children.map { Node(name: $0.0, entry: $0.1, parent: Int32(node)) })
+            for i in range where nodes[i].entry.kind == .dir { work.append((i, path.appending(component: nodes[i].name))) }
+        }
+    }
+
+    public var root: Entry? { nodes.first?.entry }
+
+    /// Appends the children of directory `node` (sorted bytewise by name by the caller) and
+    /// returns their indexes.
+    @discardableResult
+    public mutating func setChildren(of node: Int, _ children: [Node]) -> Range<Int> {
+        let first = nodes.count
+        nodes.append(contentsOf: children)
+        nodes[node].firstChild = Int32(first)
+        nodes[node].childCount = Int32(children.count)
+        for c in children {
+            switch c.entry.kind {
+            case .file: fileCount += 1; totalBytes += c.entry.size
+            case .symlink, .other: fileCount += 1
+            case .dir, .whiteout: break
+            }
+        }
+        return first..<nodes.count
+    }
+
+    /// Changes the entry of a node after it was added (a directory's markers are read when it is opened).
+    public mutating func update(_ node: Int, _ change: (inout Entry) -> Void) {
+        let before = nodes[node].entry
+        change(&nodes[node].entry)
+        let after = nodes[node].entry
+        if before.kind != after.kind || before.size != after.size {
+            fileCount += Self.counts(after) - Self.counts(before)
+            totalBytes += (after.kind == .file ? after.size : 0) - (before.kind == .file ? before.size : 0)
+        }
+    }
+
+    private static func counts(_ e: Entry) -> Int { e.kind == .file || e.kind == .symlink || e.kind == .other ? 1 : 0 }
+
+    public func children(of node: Int) -> Range<Int> {
+        let first = Int(nodes[node].firstChild)
+        return first..<(first + Int(nodes[node].childCount))
+    }
+
+    /// The child of `node` called `name`, by binary search.
+    public func child(of node: Int, named name: ByteString) -> Int? {
+        var range = children(of: node)
+        while !range.isEmpty {
+            let mid = range.lowerBound + range.count / 2
+            switch ByteString.compare(nodes[mid].name, name) {
+            case 0: return mid
+            case ..<0: range = (mid + 1)..<range.upperBound
+            default: range = range.lowerBound..<mid
+            }
+        }
+        return nil
+    }
+
+    /// The node at an absolute path inside the layer (`/` is the root).
+    public func node(at path: ByteString) -> Int? {
+        guard !nodes.isEmpty else { return nil }
+        var node = 0
+        for component in path.bytes.split(separator: UInt8(ascii: "/")) {
+            guard nodes[node].entry.kind == .dir, let next = child(of: node, named: ByteString(component)) else { return nil }
+            node = next
+        }
+        return node
+    }
+
+    public func entry(at path: ByteString) -> Entry? { node(at: path).map { nodes[$0].entry } }
+
+    /// The absolute path of a node inside the layer.
+    public func path(of node: Int) -> ByteString {
+        var parts: [ByteString] = []
+        var n = node
+        while n != 0 { parts.append(nodes[n].name); n = Int(nodes[n].parent) }
+        guard !parts.isEmpty else { return "/" }
+        var bytes: [UInt8] = []
+        for part in parts.reversed() { bytes.append(UInt8(ascii: "/")); bytes += part.bytes }
+        return ByteString(bytes)
+    }
 }
 
 extension ByteString {
     /// `/a` + `b` = `/a/b`; `/` + `b` = `/b`.
     public func appending(component name: ByteString) -> ByteString {
-        if bytes == [UInt8(ascii: "/")] { return ByteString([UInt8(ascii: "/")] + name.bytes) }
-        return ByteString(bytes + [UInt8(ascii: "/")] + name.bytes)
+        var out: [UInt8] = []
+        if bytes == [UInt8(ascii: "/")] {
+            out.reserveCapacity(1 + name.bytes.count)
+        } else {
+            out.reserveCapacity(bytes.count + 1 + name.bytes.count)
+            out += bytes
+        }
+        out.append(UInt8(ascii: "/"))
+        out += name.bytes
+        return ByteString(out)
     }
 
     /// `/a/b` -> `/a`; `/a` -> `/`.
@@ -57,5 +191,19 @@ extension ByteString {
         var p = parentPath
         while p != "/" { out.append(p); p = p.parentPath }
         return out.reversed()
+    }
+
+    /// Bytewise three-way comparison (memcmp order, a prefix first): negative, 0 or positive.
+    public static func compare(_ a: ByteString, _ b: ByteString) -> Int {
+        a.bytes.withUnsafeBufferPointer { x in
+            b.bytes.withUnsafeBufferPointer { y in
+                let n = min(x.count, y.count)
+                if n > 0, let xb = x.baseAddress, let yb = y.baseAddress {
+                    let r = memcmp(xb, yb, n)
+                    if r != 0 { return Int(r) }
+                }
+                return x.count - y.count
+            }
+        }
     }
 }

@@ -25,6 +25,16 @@ public struct OverlayStack: Sendable, Hashable, Codable {
     public var usesUserXattrs: Bool { switches.contains("userxattr") }
 
     public var upper: OverlayLayer? { layers.first { $0.role == .upper } }
+
+    /// Whether the kernel follows `overlay.metacopy` files of this stack to their data below:
+    /// `metacopy=on` (or the module's default, `/sys/module/overlay/parameters/metacopy`, when
+    /// the options do not say), or data-only layers, whose metacopy files are followed either
+    /// way (fs/overlayfs/namei.c, ovl_lookup). Otherwise a metacopy marker only makes lookup
+    /// refuse the name (EPERM), and readers need not look for it on every file.
+    public func followsMetacopy(moduleDefault: Bool) -> Bool {
+        if layers.contains(where: { $0.role == .data }) || switches.contains("metacopy=on") { return true }
+        return !switches.contains("metacopy=off") && moduleDefault
+    }
 }
 
 /// One layer of an overlay stack.

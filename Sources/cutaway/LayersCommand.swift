@@ -69,7 +69,62 @@ struct LayersCommand: ParsableCommand {
         if let path, !path.hasPrefix("/") { throw ValidationError("--path takes an absolute path inside the merged view, e.g. /c/d.txt") }
     }
 
+    /// What `layers` found: the stacks to show, with their titles, and the container or image
+    /// TARGET named (a container comes with the index its anatomy is described from).
+    private struct Found {
+        var inspections: [(OverlayInspection, String)] = []
+        var container: (Container, SnapshotIndex)?
+        var image: EngineImage?
+    }
+
     func run() throws {
+        let found = try plainOverlayMount() ?? find()
+        let inspections = found.inspections
+        let image = found.image
+
+        if diagram.wantsDiagram {
+            for (n, (inspection, title)) in inspections.enumerated() {
+                let name = found.container.map { "container-\($0.0.name)" } ?? "overlay-\(n)"
+                let picture = OverlayPicture(name: name, title: title, inspection: inspection)
+                if n == 0, let (container, index) = found.container {
+                    for path in try diagram.write(ContainerDiagram.dot(container, picture: picture, index: index), name: name) { print("wrote \(path)") }
+                    for path in try diagram.write(OverlayDiagram.dot(picture), name: "overlay-\(container.name)") { print("wrote \(path)") }
+                } else {
+                    for path in try diagram.write(OverlayDiagram.dot(picture), name: name) { print("wrote \(path)") }
+                }
+            }
+        } else if json {
+            var objects = inspections.map { LayersJSON(inspection: $0.0, files: files, path: path.map { ByteString($0) }) }
+            let first = objects.removeFirst()
+            var extra: [String: AnyEncodable] = ["otherOverlays": AnyEncodable(objects)]
+            if let (container, index) = found.container { extra["container"] = AnyEncodable(ContainerJSON(container: container, index: index)) }
+            if let image { extra["image"] = AnyEncodable(ImageJSON(image: image)) }
+            try JSONOutput.print(Wrapped(key: "overlay", value: first, extra: extra).flattened())
+        } else {
+            var out = ""
+            for (n, (inspection, title)) in inspections.enumerated() {
+                if n > 0 { out += "\n" }
+                out += LayersReport.render(inspection, title: title)
+                if n == 0, let (container, index) = found.container { out += "\n" + ContainerReport.anatomy(container, index: index) }
+                if let path { out += "\n" + LayersReport.explain(inspection.explain(ByteString(path)), inspection.stack) }
+                if files { out += LayersReport.files(inspection) }
+            }
+            FileHandleOutput.standardOutput(out)
+        }
+    }
+
+    /// A plain overlay mount point on the live host (no engine layout, no --engine-root) needs
+    /// neither the scan of /proc nor the engines: only cutaway's own mountinfo.
+    private func plainOverlayMount() -> Found? {
+        guard pid == nil, engineRoot.isEmpty, source.captureDirectory == nil, source.snapshotFile == nil,
+              let target, target.hasPrefix("/") || target.hasPrefix("."),
+              let stack = OverlayReader.plainOverlay(mountedAt: Self.canonical(target)) else { return nil }
+        return Found(inspections: [(OverlayReader.inspect(stack), "Overlay mounted at \(stack.mergedDir) (mount \(stack.mountID) in mnt:\(stack.mountNamespace))")])
+    }
+
+    /// Everything else: TARGET or --pid resolved against a scan (or capture, or saved snapshot)
+    /// and the engines' stores.
+    private func find() throws -> Found {
         let snapshot = try source.load(engines: false)
         let index = SnapshotIndex(snapshot)
         var inspections: [(OverlayInspection, String)] = []
@@ -143,36 +198,7 @@ struct LayersCommand: ParsableCommand {
                 inspections.append((inspect(stack), "\(image.engine.rawValue) image \(image.names.first ?? image.id) (\(image.id.trimmingPrefix("sha256:").prefix(12))): \(image.layers.count) read-only layers, one per file-changing build step" + unpacked))
             }
         }
-
-        if diagram.wantsDiagram {
-            for (n, (inspection, title)) in inspections.enumerated() {
-                let name = container.map { "container-\($0.name)" } ?? "overlay-\(n)"
-                let picture = OverlayPicture(name: name, title: title, inspection: inspection)
-                if n == 0, let container {
-                    for path in try diagram.write(ContainerDiagram.dot(container, picture: picture, index: index), name: name) { print("wrote \(path)") }
-                    for path in try diagram.write(OverlayDiagram.dot(picture), name: "overlay-\(container.name)") { print("wrote \(path)") }
-                } else {
-                    for path in try diagram.write(OverlayDiagram.dot(picture), name: name) { print("wrote \(path)") }
-                }
-            }
-        } else if json {
-            var objects = inspections.map { LayersJSON(inspection: $0.0, files: files, path: path.map { ByteString($0) }) }
-            let first = objects.removeFirst()
-            var extra: [String: AnyEncodable] = ["otherOverlays": AnyEncodable(objects)]
-            if let container { extra["container"] = AnyEncodable(ContainerJSON(container: container, index: index)) }
-            if let image { extra["image"] = AnyEncodable(ImageJSON(image: image)) }
-            try JSONOutput.print(Wrapped(key: "overlay", value: first, extra: extra).flattened())
-        } else {
-            var out = ""
-            for (n, (inspection, title)) in inspections.enumerated() {
-                if n > 0 { out += "\n" }
-                out += LayersReport.render(inspection, title: title)
-                if n == 0, let container { out += "\n" + ContainerReport.anatomy(container, index: index) }
-                if let path { out += "\n" + LayersReport.explain(inspection.explain(ByteString(path)), inspection.stack) }
-                if files { out += LayersReport.files(inspection) }
-            }
-            FileHandleOutput.standardOutput(out)
-        }
+        return Found(inspections: inspections, container: container.map { ($0, index) }, image: image)
     }
 
     private func stacks(in table: MountTable) throws -> [OverlayStack] {

@@ -94,8 +94,7 @@ import Testing
         s.containers = [Container(engine: .docker, id: "abc\"><script>", name: "\"><script>alert(1)</script>", image: "<i>", pid: 10,
                                   storeRoot: "/x", layers: [OverlayLayer(role: .upper, path: invalid, resolvedPath: invalid)], mergedDir: "/m\"<>",
                                   namespaces: [.user: 1, .pid: 2, .mnt: 3])]
-        var upper = LayerIndex()
-        upper.entries = ["/": .init(kind: .dir, children: [ByteString(Array("<x>\"".utf8) + [0xff])]), ByteString(Array("/<x>\"".utf8) + [0xff]): .init(kind: .file)]
+        let upper = LayerIndex(entries: [ByteString(Array("/<x>\"".utf8) + [0xff]): .init(kind: .file)])
         let stack = OverlayStack(mountNamespace: 3, mountID: 2, mergedDir: invalid, layers: [OverlayLayer(role: .upper, path: invalid, resolvedPath: invalid)],
                                  workDir: evil, switches: [], usesLayerAppendOptions: false)
         s.overlays = [OverlayPicture(name: "\"><script>alert(1)</script>", title: "<script>t</script>", inspection: OverlayInspection(stack: stack, indexes: [upper]))]

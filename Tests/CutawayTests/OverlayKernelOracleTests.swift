@@ -11,7 +11,9 @@ extension LiveSystemTests {
         func stacks(_ env: [String: String]) throws -> (Snapshot, [OverlayStack]) {
             let snapshot = SnapshotScanner(source: DirectoryProcSource.live()).scan()
             let table = try #require(snapshot.table(ofPID: env["LAB_PID"]))
-            let stacks = try OverlayReader.stacks(in: table).map { try $0.stack.get() }
+            // The scenario's own overlays (the lab's namespace also inherits any other overlays of the host).
+            let base = ByteString(try #require(env["BASE"]))
+            let stacks = try OverlayReader.stacks(in: table).map { try $0.stack.get() }.filter { $0.mergedDir.hasPrefix(base) }
             return (snapshot, stacks)
         }
 
@@ -27,11 +29,11 @@ extension LiveSystemTests {
                 for stack in stacks {
                     let inspection = OverlayReader.inspect(stack)
                     #expect(inspection.indexes.allSatisfy { $0 != nil && $0!.problems.isEmpty })
-                    // What the kernel shows (lookup semantics: names that cannot be stat'ed are skipped).
+                    // What the kernel shows, listed by an independent tool (not cutaway's walker).
                     let mergedOnHost = ByteString("/proc/\(lab)/root" + stack.mergedDir.lossyString)
-                    let kernel = LayerWalker.walk(mergedOnHost, userXattrs: false)
-                    let kernelView = Dictionary(uniqueKeysWithValues: kernel.entries.map { ($0.key.lossyString, $0.value.kind) })
-                    let ours = Dictionary(uniqueKeysWithValues: inspection.resolution.entries.map { ($0.path.lossyString, $0.kind) })
+                    let kernelView = try TestSupport.mergedView(mergedOnHost)
+                    #expect(!kernelView.isEmpty, "the listing of \(stack.mergedDir) is not empty")
+                    let ours = Dictionary(uniqueKeysWithValues: inspection.resolution.entries.filter { $0.path != "/" }.map { ($0.path, $0.kind.rawValue) })
                     #expect(ours == kernelView, "merged view of \(stack.mergedDir)")
                     // Every file's bytes come from the layer cutaway names (the data layer for metacopy).
                     for e in inspection.resolution.entries where e.kind == .file {
@@ -87,8 +89,9 @@ extension LiveSystemTests {
                 #expect((object["explanation"] as? [String: Any])?["verdict"] as? String == "provided")
                 // From the host, by pid: the same overlays, and a clear error for a non-overlay target.
                 let byPID = try TestSupport.cutaway("layers", "--pid", lab, "--json")
-                let others = try byPID.json()["otherOverlays"] as? [Any]
-                #expect(byPID.status == 0 && others?.count == 2)
+                let all = try byPID.json()
+                let overlays = [all] + (all["otherOverlays"] as? [[String: Any]] ?? [])
+                #expect(byPID.status == 0 && overlays.filter { ($0["mergedDir"] as? String)?.hasPrefix(base) == true }.count == 3)
                 let notOverlay = try TestSupport.cutaway("layers", "/tmp")
                 #expect(notOverlay.status == 1 && notOverlay.stderr.contains("is not the mount point of an overlay mount"))
             }

@@ -6,20 +6,9 @@ import Testing
 @Suite struct OverlayResolverTests {
     typealias E = LayerIndex.Entry
 
-    /// A layer from `path: entry` pairs; directories' children are filled in.
+    /// A layer from `path: entry` pairs; parent directories are filled in.
     func layer(_ items: [String: E]) -> LayerIndex {
-        var entries: [ByteString: E] = ["/": E(kind: .dir)]
-        for (p, e) in items { entries[ByteString(p)] = e }
-        for p in entries.keys where p != "/" {
-            let parent = p.parentPath
-            if entries[parent] == nil { entries[parent] = E(kind: .dir) }
-        }
-        for p in entries.keys.sorted() where p != "/" {
-            let name = ByteString(p.bytes[(p.bytes.lastIndex(of: UInt8(ascii: "/"))! + 1)...])
-            entries[p.parentPath]!.children.append(name)
-        }
-        for k in entries.keys { entries[k]!.children.sort() }
-        return LayerIndex(entries: entries)
+        LayerIndex(entries: Dictionary(uniqueKeysWithValues: items.map { (ByteString($0.key), $0.value) }))
     }
 
     func resolve(_ layers: [(OverlayLayer.Role, LayerIndex)]) -> OverlayResolution {
@@ -67,8 +56,7 @@ import Testing
 
     /// Seen on 6.18: lookup treats the xattr whiteout as a whiteout even in an unmarked directory.
     @Test func xattrWhiteoutDeletesWithOrWithoutTheXMark() {
-        var marked = layer(["/w": E(kind: .whiteout, xattrWhiteout: true)])
-        marked.entries["/"]!.hasXattrWhiteouts = true
+        let marked = layer(["/": E(kind: .dir, hasXattrWhiteouts: true), "/w": E(kind: .whiteout, xattrWhiteout: true)])
         let unmarked = layer(["/w": E(kind: .whiteout, xattrWhiteout: true)])
         let below = layer(["/w": E(kind: .file)])
         #expect(visible(resolve([(.lower, marked), (.lower, below)])).isEmpty)

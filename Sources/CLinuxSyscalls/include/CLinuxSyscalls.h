@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "CLinuxDirectory.h"
 
 /// getdents64(2): directory entries of `fd` as struct linux_dirent64 records into `buffer`;
 /// returns the bytes filled, 0 at the end.

@@ -77,6 +77,6 @@ public struct OverlayPicture: Sendable, Hashable, Codable {
             }
         }
         columns = chosen.sorted { $0.path < $1.path }
-        morePaths = max(0, r.entries.filter { $0.kind != .dir }.count - columns.filter { $0.mergedFrom != nil && $0.kind != "dir" }.count)
+        morePaths = max(0, r.fileCount - columns.filter { $0.mergedFrom != nil && $0.kind != "dir" }.count)
     }
 }

@@ -8,8 +8,7 @@
 /// - a metacopy file takes its metadata from its layer and its data from the first lower
 ///   layer (data-only layers included) that has the file at its path or its redirect.
 ///
-/// Data-only layers are never visible by name. Each layer index is consulted by hash lookup:
-/// the cost is O(total entries).
+/// Data-only layers are never visible by name.
 public struct OverlayResolution: Sendable {
     public struct Entry: Sendable, Hashable {
         /// Absolute path inside the merged view.
@@ -74,6 +73,9 @@ public struct OverlayResolution: Sendable {
         return c
     }
 
+    /// Visible non-directories (files, symlinks, others).
+    public var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .dir ? 0 : 1) } }
+
     public func entry(_ path: ByteString) -> Entry? {
         var lo = 0, hi = entries.count
         while lo < hi {
@@ -87,79 +89,115 @@ public struct OverlayResolution: Sendable {
 public enum OverlayResolver {
     /// - Parameters:
     ///   - layers: the layer indexes, top first, with their roles; nil for a layer that could not be read.
+    ///
+    /// Works one merged directory at a time, like overlayfs' readdir (fs/overlayfs/readdir.c):
+    /// the sorted child lists of the layers that contribute to the directory are merged by
+    /// name, and each name is then resolved down the layers. The cost is O(total entries ×
+    /// contributing layers), with no table keyed by whole paths.
     public static func resolve(_ layers: [(role: OverlayLayer.Role, index: LayerIndex?)]) -> OverlayResolution {
         let visible = layers.indices.filter { layers[$0].role != .data }
-        func lookup(_ layer: Int, _ path: ByteString) -> LayerIndex.Entry? { layers[layer].index?.entries[path] }
+        let indexes = layers.map(\.index)
         // Lookup semantics: an xattr whiteout deletes the name whether or not its directory is
         // marked overlay.opaque=x (seen on 6.18: stat gives ENOENT). The mark only makes readdir
         // filter it; unmarked, the name still appears in listings but cannot be opened.
-        func isWhiteout(_ layer: Int, _ path: ByteString, _ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
+        func isWhiteout(_ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
 
         var entries: [OverlayResolution.Entry] = []
+        entries.reserveCapacity(indexes.map { $0?.nodes.count ?? 0 }.max() ?? 0)
         var deletions: [OverlayResolution.Deletion] = []
-        let rootContributors = visible.filter { lookup($0, "/")?.kind == .dir }
+        let rootContributors = visible.filter { indexes[$0]?.root?.kind == .dir }
         guard let top = rootContributors.first else {
             return OverlayResolution(layerCount: layers.count, entries: [], deletions: [])
         }
         var rootStop = rootContributors.count
-        if let k = rootContributors.firstIndex(where: { lookup($0, "/")!.opaque }) { rootStop = k + 1 }
+        if let k = rootContributors.firstIndex(where: { indexes[$0]!.root!.opaque }) { rootStop = k + 1 }
         let rootLayers = Array(rootContributors[..<rootStop])
         entries.append(.init(path: "/", kind: .dir, layer: top, dataLayer: nil, hidden: [], mergedFrom: rootLayers, sourcePath: "/", dataPath: nil))
 
-        // Directories still to expand: merged path and (layer, path in that layer), top first.
-        var work: [(merged: ByteString, contributors: [(layer: Int, path: ByteString)])] = [("/", rootLayers.map { ($0, "/") })]
+        // Directories still to expand: the merged path and, top first, the directories in the
+        // layers that merge into it (with their paths inside their layers).
+        let nodes: [[LayerIndex.Node]] = indexes.map { $0?.nodes ?? [] }
+        var work: [(merged: ByteString, parts: [Part])] = [("/", rootLayers.map { Part(layer: $0, node: 0, path: "/", samePath: true) })]
+        var heads: [Range<Int>] = []
+        var holders: [Int] = []
+        var queue: [Candidate] = []
         while let dir = work.popLast() {
-            var names = Set<ByteString>()
-            for (l, p) in dir.contributors { names.formUnion(lookup(l, p)?.children ?? []) }
-            for name in names.sorted() {
+            let parts = dir.parts
+            heads.removeAll(keepingCapacity: true)
+            for part in parts { heads.append(indexes[part.layer]!.children(of: part.node)) }
+            while true {
+                // The smallest next name, and which parts have it (one comparison per part).
+                var smallestPart = -1
+                holders.removeAll(keepingCapacity: true)
+                for i in heads.indices where !heads[i].isEmpty {
+                    let order = smallestPart < 0 ? -1 : ByteString.compare(nodes[parts[i].layer][heads[i].lowerBound].name,
+                                                                           nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name)
+                    if order < 0 { smallestPart = i; holders.removeAll(keepingCapacity: true) }
+                    if order <= 0 { holders.append(i) }
+                }
+                guard smallestPart >= 0 else { break }
+                let name = nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name
+                queue.removeAll(keepingCapacity: true)
+                var nextHolder = 0
+                for i in parts.indices {
+                    var node = -1
+                    if nextHolder < holders.count && holders[nextHolder] == i {
+                        nextHolder += 1
+                        node = heads[i].lowerBound
+                        heads[i] = (node + 1)..<heads[i].upperBound
+                    }
+                    queue.append(Candidate(layer: parts[i].layer, parent: parts[i].node, node: node, part: i))
+                }
                 let merged = dir.merged.appending(component: name)
-                var queue = dir.contributors.map { (layer: $0.layer, path: $0.path.appending(component: name)) }
+
                 var found: (kind: LayerIndex.Entry.Kind, layer: Int, path: ByteString)?
                 var dataPath: ByteString?
-                var dirParts: [(layer: Int, path: ByteString)] = []
+                var dirParts: [Part] = []
                 var hidden: [Int] = []
                 var closed = false
                 var deletion: OverlayResolution.Deletion?
                 var dataLayer: Int?
                 var k = 0
                 while k < queue.count {
-                    let (l, lp) = queue[k]
+                    let c = queue[k]
                     k += 1
-                    guard let e = lookup(l, lp) else { continue }
+                    guard c.node >= 0 else { continue }
+                    let e = nodes[c.layer][c.node].entry
                     if closed {
-                        if isWhiteout(l, lp, e) { continue }
-                        if deletion != nil { deletion!.hides.append(l) } else { hidden.append(l) }
+                        if isWhiteout(e) { continue }
+                        if deletion != nil { deletion!.hides.append(c.layer) } else { hidden.append(c.layer) }
                         continue
                     }
-                    if isWhiteout(l, lp, e) {
+                    if isWhiteout(e) {
                         closed = true
                         if found == nil {
-                            deletion = .init(path: merged, layer: l, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: [])
+                            deletion = .init(path: merged, layer: c.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: [])
                         }
                         continue
                     }
                     if let f = found {
                         if f.kind == .dir && e.kind == .dir {
-                            dirParts.append((l, lp))
+                            dirParts.append(Part(layer: c.layer, node: c.node, path: c.path(merged: merged, name: name, parts: parts), samePath: c.keepsPath(parts)))
                             if e.opaque { closed = true }
-                            if let r = e.redirect { redirect(&queue, after: k, from: l, to: r, at: lp, visible: visible) }
+                            if let r = e.redirect { redirect(&queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
                         } else {
-                            hidden.append(l)
+                            hidden.append(c.layer)
                             closed = true
                         }
                         continue
                     }
-                    found = (e.kind, l, lp)
+                    let sourcePath = c.path(merged: merged, name: name, parts: parts)
+                    found = (e.kind, c.layer, sourcePath)
                     if e.kind == .dir {
-                        dirParts.append((l, lp))
+                        dirParts.append(Part(layer: c.layer, node: c.node, path: sourcePath, samePath: c.keepsPath(parts)))
                         if e.opaque { closed = true }
-                        if let r = e.redirect { redirect(&queue, after: k, from: l, to: r, at: lp, visible: visible) }
+                        if let r = e.redirect { redirect(&queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
                     } else {
                         closed = true
                         if e.metacopy {
-                            let target = e.redirect.map { $0.bytes.first == UInt8(ascii: "/") ? $0 : lp.parentPath.appending(component: $0) } ?? lp
-                            dataLayer = ((l + 1)..<layers.count).first { j in
-                                if let d = lookup(j, target), d.kind == .file, !d.metacopy { return true }
+                            let target = e.redirect.map { $0.bytes.first == UInt8(ascii: "/") ? $0 : sourcePath.parentPath.appending(component: $0) } ?? sourcePath
+                            dataLayer = ((c.layer + 1)..<layers.count).first { j in
+                                if let d = indexes[j]?.entry(at: target), d.kind == .file, !d.metacopy { return true }
                                 return false
                             }
                             if dataLayer != nil { dataPath = target }
@@ -171,10 +209,10 @@ public enum OverlayResolver {
                                          hidden: hidden, mergedFrom: f.kind == .dir ? dirParts.map(\.layer) : [],
                                          sourcePath: f.path, dataPath: dataPath))
                     if f.kind == .dir {
-                        if let opaqueLayer = dirParts.last.flatMap({ lookup($0.layer, $0.path)!.opaque ? $0.layer : nil }), !hidden.isEmpty {
+                        if let last = dirParts.last, nodes[last.layer][last.node].entry.opaque, !hidden.isEmpty {
                             // Lower layers that had this directory: cut off. (The kernel also marks
                             // directories it creates opaque; those hide nothing and are no deletion.)
-                            deletions.append(.init(path: merged, layer: opaqueLayer, kind: .opaqueDirectory, hides: hidden))
+                            deletions.append(.init(path: merged, layer: last.layer, kind: .opaqueDirectory, hides: hidden))
                         }
                         work.append((merged, dirParts))
                     }
@@ -183,19 +221,63 @@ public enum OverlayResolver {
                 }
             }
         }
-        entries.sort { $0.path < $1.path }
-        deletions.sort { ($0.path, $0.layer) < ($1.path, $1.layer) }
+        entries.sort { ByteString.compare($0.path, $1.path) < 0 }
+        deletions.sort { d1, d2 in
+            let c = ByteString.compare(d1.path, d2.path)
+            return c != 0 ? c < 0 : d1.layer < d2.layer
+        }
         return OverlayResolution(layerCount: layers.count, entries: entries, deletions: deletions)
+    }
+
+    /// A directory of one layer that merges into a merged directory.
+    private struct Part {
+        var layer: Int
+        var node: Int
+        /// Its path inside its layer.
+        var path: ByteString
+        /// True while `path` equals the merged path (no redirect on the way down).
+        var samePath: Bool
+    }
+
+    /// One layer's candidate for a name: the entry (`node`, -1 if absent) under that name in
+    /// directory `parent` of the layer, which is `parts[part]` of the merged directory unless
+    /// a redirect moved the lookup (then `redirectedDirectory`/`redirectedName` say where).
+    private struct Candidate {
+        var layer: Int
+        var parent: Int
+        var node: Int
+        var part: Int
+        var redirectedDirectory: ByteString? = nil
+        var redirectedName: ByteString? = nil
+
+        /// True while its path inside the layer equals the merged path.
+        func keepsPath(_ parts: [Part]) -> Bool { redirectedDirectory == nil && redirectedName == nil && parts[part].samePath }
+
+        /// Its path inside its layer.
+        func path(merged: ByteString, name: ByteString, parts: [Part]) -> ByteString {
+            if keepsPath(parts) { return merged }
+            return (redirectedDirectory ?? parts[part].path).appending(component: redirectedName ?? name)
+        }
     }
 
     /// After a directory with `overlay.redirect` at `layer`, lower layers are looked up at the
     /// redirect: an absolute path from every lower layer's root, or a sibling name.
-    private static func redirect(_ queue: inout [(layer: Int, path: ByteString)], after k: Int, from layer: Int, to target: ByteString,
-                                 at path: ByteString, visible: [Int]) {
+    private static func redirect(_ queue: inout [Candidate], after k: Int, from layer: Int, to target: ByteString,
+                                 visible: [Int], indexes: [LayerIndex?]) {
         if target.bytes.first == UInt8(ascii: "/") {
-            queue = Array(queue[..<k]) + visible.filter { $0 > layer }.map { ($0, target) }
+            let directory = target.parentPath
+            let name = ByteString(target.bytes[(target.bytes.lastIndex(of: UInt8(ascii: "/"))! + 1)...])
+            queue = Array(queue[..<k]) + visible.filter { $0 > layer }.map { j in
+                let parent = indexes[j]?.node(at: directory)
+                return Candidate(layer: j, parent: parent ?? -1, node: parent.flatMap { indexes[j]!.child(of: $0, named: name) } ?? -1,
+                                 part: -1, redirectedDirectory: directory, redirectedName: name)
+            }
         } else {
-            for j in k..<queue.count { queue[j].path = queue[j].path.parentPath.appending(component: target) }
+            for j in k..<queue.count {
+                let layer = queue[j].layer, parent = queue[j].parent
+                queue[j].redirectedName = target
+                queue[j].node = parent >= 0 ? indexes[layer]!.child(of: parent, named: target) ?? -1 : -1
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ public struct PathExplanation: Sendable, Hashable {
     ///   - path: an absolute path inside the merged view.
     public init(path: ByteString, resolution: OverlayResolution, layers: [(role: OverlayLayer.Role, index: LayerIndex?)]) {
         self.path = path
-        let presentIn = layers.indices.filter { layers[$0].role != .data && layers[$0].index?.entries[path] != nil && layers[$0].index?.entries[path]?.kind != .whiteout }
+        let presentIn = layers.indices.filter { layers[$0].role != .data && (layers[$0].index?.entry(at: path)).map { $0.kind != .whiteout } == true }
         if let e = resolution.entry(path) {
             verdict = .provided(layer: e.layer, kind: e.kind, dataLayer: e.dataLayer, hides: e.hidden)
             return

@@ -3,107 +3,240 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CLinuxSyscalls
 import CutawayModel
 
-/// Reads one overlay layer directory into a ``LayerIndex``: a single depth-first walk with
-/// `lstat(2)` and `lgetxattr(2)` for the overlay markers (`trusted.overlay.*`, or
-/// `user.overlay.*` for stacks mounted with `userxattr`). Live-only: a capture does not
-/// carry layer contents. Symlinks are recorded, never followed; other mounts below the
-/// layer root are walked like the kernel sees them (overlay does not cross into them either,
-/// but their contents are what the layer shows).
+/// Reads one overlay layer directory into a ``LayerIndex`` through descriptors only, so that
+/// the walk stays beneath the layer root whatever the layer's owner does meanwhile:
+///
+/// - every directory is opened with openat(2) `O_DIRECTORY|O_NOFOLLOW` relative to its
+///   parent's descriptor (a directory swapped for a symlink is refused, never followed),
+///   listed with getdents64(2), and its overlay markers (`overlay.opaque`, `overlay.redirect`)
+///   read with flistxattr(2)/fgetxattr(2) on that descriptor;
+/// - the type comes from `d_type`; fstatat(2) with `AT_SYMLINK_NOFOLLOW` is called only for
+///   regular files (their size), character devices (a 0/0 device is a whiteout) and entries
+///   whose file system gives no `d_type`;
+/// - a regular file of size 0 may be an xattr whiteout (`overlay.whiteout`); when the stack
+///   follows metacopy files (`metacopy`), every regular file may carry `overlay.metacopy`
+///   (and then `overlay.redirect`). These are read by name, without opening the file
+///   (getxattrat(2), see ``DirectoryDescriptor``);
+/// - no path is resolved again from the root, so depth and path length have no limit other
+///   than the open descriptors a walk may hold (one per level; past
+///   ``maximumOpenDirectories`` the deeper levels are reported, not read).
+///
+/// The markers are `trusted.overlay.*`, or `user.overlay.*` for stacks mounted with
+/// `userxattr` (Documentation/filesystems/overlayfs.rst). Every failure other than an entry
+/// that vanished while it was read (ENOENT) is recorded in ``LayerIndex/problems``.
+/// Other mounts below the layer root are walked through, as the descriptors see them
+/// (overlayfs itself looks at the directory they cover). Live-only: a capture does not carry
+/// layer contents.
 public enum LayerWalker {
-    public static func walk(_ root: ByteString, userXattrs: Bool) -> LayerIndex {
-        let prefix = userXattrs ? "user.overlay." : "trusted.overlay."
-        var index = LayerIndex()
-        guard let rootEntry = entry(at: root.bytes, prefix: prefix) else {
-            index.problems.append("\(root): \(String(cString: strerror(errno)))")
-            return index
-        }
-        guard rootEntry.kind == .dir else {
-            index.problems.append("\(root): not a directory")
-            return index
-        }
-        var stack: [(layerPath: ByteString, hostPath: [UInt8])] = [("/", root.bytes)]
-        index.entries["/"] = rootEntry
-        while let (layerPath, hostPath) = stack.popLast() {
-            guard let names = list(hostPath) else {
-                index.problems.append("\(ByteString(hostPath)): \(String(cString: strerror(errno)))")
-                continue
-            }
-            var sorted = names.sorted()
-            var kept: [ByteString] = []
-            for name in sorted {
-                let childHost = hostPath + [UInt8(ascii: "/")] + name.bytes
-                guard let e = entry(at: childHost, prefix: prefix) else { continue } // vanished
-                let childPath = layerPath.appending(component: name)
-                index.entries[childPath] = e
-                kept.append(name)
-                if e.kind == .dir { stack.append((childPath, childHost)) }
-            }
-            index.entries[layerPath]?.children = kept
-            sorted.removeAll()
-        }
-        return index
+    /// Open directory descriptors one walk may hold (one per level of depth): a quarter of
+    /// the process's soft `RLIMIT_NOFILE`, so that walks in parallel leave room for the rest.
+    public static var maximumOpenDirectories: Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
+        return max(32, Int(min(limit.rlim_cur, 1 << 20)) / 4)
     }
 
-    /// Names in a directory (without `.` and `..`), or nil with errno set.
-    static func list(_ path: [UInt8]) -> [ByteString]? {
-        guard let dir = (path + [0]).withUnsafeBufferPointer({ $0.withMemoryRebound(to: CChar.self) { opendir($0.baseAddress!) } }) else { return nil }
-        defer { closedir(dir) }
-        var out: [ByteString] = []
-        while let ent = readdir(dir) {
-            let name = withUnsafeBytes(of: ent.pointee.d_name) { ByteString($0.prefix(while: { $0 != 0 })) }
-            if name != "." && name != ".." { out.append(name) }
+    /// - Parameters:
+    ///   - root: the layer directory; symlinks in this path are followed once, as the kernel
+    ///     did when it was mounted, and the walk then stays beneath the directory it names.
+    ///   - userXattrs: the stack was mounted with `userxattr`.
+    ///   - metacopy: the stack follows metacopy files (``OverlayStack/followsMetacopy(moduleDefault:)``).
+    public static func walk(_ root: ByteString, userXattrs: Bool, metacopy: Bool) -> LayerIndex {
+        switch DirectoryDescriptor.open(path: root.bytes) {
+        case .failure(let f):
+            return LayerIndex(problems: ["\(root): \(f.message)"])
+        case .success(let dir):
+            return walk(dir, userXattrs: userXattrs, metacopy: metacopy)
         }
-        return out
     }
 
-    static func entry(at path: [UInt8], prefix: String) -> LayerIndex.Entry? {
-        let cPath = path + [0]
-        var st = stat()
-        let ok = cPath.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &st) } }
-        guard ok == 0 else { return nil }
-        let type = st.st_mode & S_IFMT
-        var e = LayerIndex.Entry(kind: .other, size: Int64(st.st_size))
-        switch type {
-        case S_IFDIR:
-            e.kind = .dir
-            if let opaque = xattr(cPath, prefix + "opaque") {
-                e.opaque = opaque == [UInt8(ascii: "y")]
-                e.hasXattrWhiteouts = opaque == [UInt8(ascii: "x")]
-            }
-            e.redirect = xattr(cPath, prefix + "redirect").map { ByteString($0) }
-        case S_IFREG:
-            e.kind = .file
-            if xattr(cPath, prefix + "metacopy") != nil {
-                e.metacopy = true
-                e.redirect = xattr(cPath, prefix + "redirect").map { ByteString($0) }
-            }
-            if st.st_size == 0, xattr(cPath, prefix + "whiteout") != nil {
-                e.kind = .whiteout
-                e.xattrWhiteout = true
-            }
-        case S_IFLNK:
-            e.kind = .symlink
-        case S_IFCHR where st.st_rdev == 0:
-            e.kind = .whiteout
-        default:
-            e.kind = .other
+    /// ``walk(_:userXattrs:metacopy:)``, and the real path of the directory it walked (read
+    /// back from its descriptor through `/proc/self/fd`; nil if it could not be opened).
+    static func walkLayer(_ root: ByteString, userXattrs: Bool, metacopy: Bool) -> (index: LayerIndex, realPath: ByteString?) {
+        switch DirectoryDescriptor.open(path: root.bytes) {
+        case .failure(let f):
+            return (LayerIndex(problems: ["\(root): \(f.message)"]), nil)
+        case .success(let dir):
+            let real = dir.realPath()
+            return (walk(dir, userXattrs: userXattrs, metacopy: metacopy), real.map { ByteString($0) })
         }
-        return e
     }
 
-    /// The value of an xattr on the path itself (not a symlink's target), or nil if absent.
-    static func xattr(_ cPath: [UInt8], _ name: String) -> [UInt8]? {
-        cPath.withUnsafeBufferPointer { p -> [UInt8]? in
-            p.withMemoryRebound(to: CChar.self) { path -> [UInt8]? in
-                let size = cutaway_lgetxattr(path.baseAddress!, name, nil, 0)
-                guard size >= 0 else { return nil }
-                var buffer = [UInt8](repeating: 0, count: max(size, 1))
-                let n = cutaway_lgetxattr(path.baseAddress!, name, &buffer, buffer.count)
-                guard n >= 0 else { return nil }
-                return Array(buffer[0..<n])
+    /// Walks the tree below an open directory (the layer root).
+    static func walk(_ rootDirectory: DirectoryDescriptor, userXattrs: Bool, metacopy: Bool, depthLimit: Int = maximumOpenDirectories) -> LayerIndex {
+        var walk = Walk(prefix: userXattrs ? "user.overlay." : "trusted.overlay.", metacopy: metacopy, depthLimit: depthLimit)
+        walk.readMarkers(of: rootDirectory, node: 0)
+        walk.run(rootDirectory)
+        return walk.index
+    }
+
+    /// The state of one walk: the index it fills and the directories still open above.
+    struct Walk {
+        let opaqueName: String, redirectName: String, whiteoutName: String, metacopyName: String
+        let metacopy: Bool
+        let depthLimit: Int
+        var index = LayerIndex(root: LayerIndex.Entry(kind: .dir))
+
+        init(prefix: String, metacopy: Bool, depthLimit: Int) {
+            self.metacopy = metacopy
+            opaqueName = prefix + "opaque"; redirectName = prefix + "redirect"
+            whiteoutName = prefix + "whiteout"; metacopyName = prefix + "metacopy"
+            self.depthLimit = depthLimit
+        }
+
+        mutating func problem(_ node: Int, _ what: String) {
+            index.problems.append("\(index.path(of: node)): \(what)")
+        }
+
+        /// Depth-first, one open descriptor per level: a directory stays open until its
+        /// subdirectories are done, and each of them is opened relative to it.
+        mutating func run(_ root: DirectoryDescriptor) {
+            var stack: [(dir: DirectoryDescriptor, subdirectories: [Int], next: Int)] = []
+            stack.append((root, list(root, node: 0), 0))
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                guard stack[top].next < stack[top].subdirectories.count else {
+                    stack.removeLast().dir.close()
+                    continue
+                }
+                let node = stack[top].subdirectories[stack[top].next]
+                stack[top].next += 1
+                guard stack.count < depthLimit else {
+                    problem(node, "more than \(depthLimit) directory levels below the layer root; not read below here")
+                    continue
+                }
+                switch stack[top].dir.openDirectory(index.nodes[node].name.bytes) {
+                case .success(let child):
+                    readMarkers(of: child, node: node)
+                    stack.append((child, list(child, node: node), 0))
+                case .failure(let f) where f.vanished:
+                    continue
+                case .failure(let f) where f.errno == ELOOP || f.errno == ENOTDIR:
+                    // Listed as a directory, now something else (a symlink planted meanwhile?).
+                    let now = stack[top].dir.status(of: index.nodes[node].name.bytes)
+                    if case .success(let st) = now {
+                        let current = entry(st, dirType: nil)
+                        index.update(node) { $0 = current }
+                    }
+                    problem(node, "changed while it was read (a directory, then \(describe(now))); not followed")
+                case .failure(let f):
+                    problem(node, "cannot open directory: \(f.message)")
+                }
+            }
+        }
+
+        /// Lists one directory into the index and returns its subdirectories.
+        mutating func list(_ dir: DirectoryDescriptor, node: Int) -> [Int] {
+            let listed: [DirectoryDescriptor.Entry]
+            switch dir.entries() {
+            case .success(let e): listed = e
+            case .failure(let f):
+                problem(node, "cannot list directory: \(f.message)")
+                return []
+            }
+            let sorted = listed.sorted { ByteString.compare(ByteString($0.name), ByteString($1.name)) < 0 }
+            var children: [LayerIndex.Node] = []
+            children.reserveCapacity(sorted.count)
+            var failures: [(Int, String)] = []
+            for item in sorted {
+                let name = ByteString(item.name)
+                var entry: LayerIndex.Entry
+                switch item.type {
+                case UInt8(DT_DIR): entry = LayerIndex.Entry(kind: .dir)
+                case UInt8(DT_LNK): entry = LayerIndex.Entry(kind: .symlink)
+                case UInt8(DT_FIFO), UInt8(DT_SOCK), UInt8(DT_BLK): entry = LayerIndex.Entry(kind: .other)
+                default:
+                    // DT_REG (size, markers), DT_CHR (0/0 whiteout), DT_UNKNOWN (type).
+                    switch dir.status(of: item.name) {
+                    case .success(let st):
+                        entry = self.entry(st, dirType: item.type)
+                        if entry.kind == .file && (metacopy || entry.size == 0) { readMarkers(of: &entry, named: item.name, in: dir, failures: &failures, at: children.count) }
+                    case .failure(let f) where f.vanished:
+                        continue
+                    case .failure(let f):
+                        failures.append((children.count, "cannot stat: \(f.message)"))
+                        entry = LayerIndex.Entry(kind: item.type == UInt8(DT_REG) ? .file : .other)
+                    }
+                }
+                children.append(LayerIndex.Node(name: name, entry: entry, parent: Int32(node)))
+            }
+            let range = index.setChildren(of: node, children)
+            for (offset, what) in failures { problem(range.lowerBound + offset, what) }
+            return range.filter { index.nodes[$0].entry.kind == .dir }
+        }
+
+        /// The entry a stat result describes (a 0/0 character device is a whiteout).
+        func entry(_ st: stat, dirType: UInt8?) -> LayerIndex.Entry {
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: return LayerIndex.Entry(kind: .dir)
+            case S_IFREG: return LayerIndex.Entry(kind: .file, size: Int64(st.st_size))
+            case S_IFLNK: return LayerIndex.Entry(kind: .symlink)
+            case S_IFCHR where st.st_rdev == 0: return LayerIndex.Entry(kind: .whiteout)
+            default: return LayerIndex.Entry(kind: .other)
+            }
+        }
+
+        func describe(_ status: Result<stat, DirectoryDescriptor.Failure>) -> String {
+            switch status {
+            case .success(let st):
+                switch st.st_mode & S_IFMT {
+                case S_IFLNK: return "a symlink"
+                case S_IFREG: return "a regular file"
+                case S_IFDIR: return "a directory again"
+                default: return "another kind of file"
+                }
+            case .failure(let f): return f.vanished ? "gone" : "unreadable: \(f.message)"
+            }
+        }
+
+        /// `overlay.opaque` and `overlay.redirect` of an open directory, through its descriptor.
+        mutating func readMarkers(of dir: DirectoryDescriptor, node: Int) {
+            let names: [[UInt8]]
+            switch dir.attributeNames() {
+            case .success(let n): names = n
+            case .failure(let f):
+                if f.errno != ENOTSUP { problem(node, "cannot list extended attributes: \(f.message)") }
+                return
+            }
+            if names.contains(Array(opaqueName.utf8)) {
+                switch dir.attribute(opaqueName) {
+                case .success(let value?):
+                    index.update(node) { $0.opaque = value == [UInt8(ascii: "y")]; $0.hasXattrWhiteouts = value == [UInt8(ascii: "x")] }
+                case .success(nil): break
+                case .failure(let f): problem(node, "cannot read \(opaqueName): \(f.message)")
+                }
+            }
+            if names.contains(Array(redirectName.utf8)) {
+                switch dir.attribute(redirectName) {
+                case .success(let value?): index.update(node) { $0.redirect = ByteString(value) }
+                case .success(nil): break
+                case .failure(let f): problem(node, "cannot read \(redirectName): \(f.message)")
+                }
+            }
+        }
+
+        /// `overlay.whiteout` (size 0 only), and `overlay.metacopy` with its `overlay.redirect`
+        /// when the stack follows them, of a regular file, read by name relative to its directory.
+        func readMarkers(of entry: inout LayerIndex.Entry, named name: [UInt8], in dir: DirectoryDescriptor,
+                         failures: inout [(Int, String)], at position: Int) {
+            func read(_ attribute: String) -> [UInt8]? {
+                switch dir.attribute(attribute, of: name) {
+                case .success(let v): return v
+                case .failure(let f):
+                    if !f.vanished && f.errno != ENOTSUP { failures.append((position, "cannot read \(attribute): \(f.message)")) }
+                    return nil
+                }
+            }
+            if entry.size == 0, read(whiteoutName) != nil {
+                entry.kind = .whiteout
+                entry.xattrWhiteout = true
+                return
+            }
+            if metacopy, read(metacopyName) != nil {
+                entry.metacopy = true
+                entry.redirect = read(redirectName).map { ByteString($0) }
             }
         }
     }

@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CLinuxSyscalls
+import CutawayModel
+
+/// An open directory, read only through its descriptor: children are opened, listed and
+/// stat'ed relative to it (openat(2), getdents64(2), fstatat(2)), never by a path from the
+/// root again, so no path length limit applies and a name swapped for a symlink while we
+/// look is never followed (`O_NOFOLLOW`, `AT_SYMLINK_NOFOLLOW`). Closed when the value is
+/// released or `close()` is called.
+final class DirectoryDescriptor {
+    /// A failed call: errno, so that the caller can tell "vanished" (ENOENT) from the rest.
+    struct Failure: Error, Equatable {
+        var errno: Int32
+        var vanished: Bool { errno == ENOENT }
+        var message: String { String(cString: strerror(errno)) }
+    }
+
+    private(set) var fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
+
+    /// open(2) of a starting directory by path, `O_DIRECTORY`: symlinks in `path` are followed
+    /// (the caller decides that this path is the root; everything below is walked by fd).
+    static func open(path: [UInt8]) -> Result<DirectoryDescriptor, Failure> {
+        let fd = (path + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { Glibc.open($0.baseAddress!, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        }
+        return fd >= 0 ? .success(DirectoryDescriptor(fd: fd)) : .failure(Failure(errno: errno))
+    }
+
+    /// The path of the open directory as the kernel names it now (readlink(2) of
+    /// `/proc/self/fd/FD`, see proc_pid_fd(5)); nil when unreachable from this process's root
+    /// or deleted.
+    func realPath() -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { readlink("/proc/self/fd/\(fd)", $0.baseAddress!, $0.count) }
+            }
+            guard n > 0 else { return nil }
+            if n < buffer.count {
+                let path = Array(buffer[..<n])
+                return path.first == UInt8(ascii: "/") && !path.reversed().starts(with: Array(" (deleted)".utf8).reversed()) ? path : nil
+            }
+            buffer = [UInt8](repeating: 0, count: buffer.count * 4)
+        }
+    }
+
+    /// openat(2) of the subdirectory `name` with `O_DIRECTORY|O_NOFOLLOW`: fails with ELOOP or
+    /// ENOTDIR when `name` is (now) a symlink or no directory.
+    func openDirectory(_ name: [UInt8]) -> Result<DirectoryDescriptor, Failure> {
+        let fd = (name + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { openat(self.fd, $0.baseAddress!, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
+        }
+        return fd >= 0 ? .success(DirectoryDescriptor(fd: fd)) : .failure(Failure(errno: errno))
+    }
+
+    /// One entry as getdents64(2) gives it: the name and the `d_type` (DT_DIR, DT_REG, DT_LNK,
+    /// DT_CHR, …; DT_UNKNOWN on file systems that do not fill it in).
+    struct Entry {
+        var name: [UInt8]
+        var type: UInt8
+    }
+
+    /// Every entry of the directory except `.` and `..`, in the order the file system gives
+    /// them. getdents64(2) is called with a 64 KiB buffer until it returns 0.
+    func entries() -> Result<[Entry], Failure> {
+        var out: [Entry] = []
+        let size = 64 * 1024
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+        defer { buffer.deallocate() }
+        while true {
+            let n = cutaway_getdents64(fd, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(Failure(errno: errno))
+            }
+            if n == 0 { return .success(out) }
+            var offset = 0
+            while offset < n {
+                let record = buffer + offset
+                let reclen = Int(record.loadUnaligned(fromByteOffset: Int(CUTAWAY_DIRENT64_RECLEN_OFFSET), as: UInt16.self))
+                let type = record.load(fromByteOffset: Int(CUTAWAY_DIRENT64_TYPE_OFFSET), as: UInt8.self)
+                let namePointer = (record + Int(CUTAWAY_DIRENT64_NAME_OFFSET)).assumingMemoryBound(to: UInt8.self)
+                let length = strlen(UnsafeRawPointer(namePointer).assumingMemoryBound(to: CChar.self))
+                offset += reclen
+                if length == 1 && namePointer[0] == UInt8(ascii: ".") { continue }
+                if length == 2 && namePointer[0] == UInt8(ascii: ".") && namePointer[1] == UInt8(ascii: ".") { continue }
+                out.append(Entry(name: Array(UnsafeBufferPointer(start: namePointer, count: length)), type: type))
+            }
+        }
+    }
+
+    /// fstatat(2) of `name` with `AT_SYMLINK_NOFOLLOW`: the entry itself, never a symlink's target.
+    func status(of name: [UInt8]) -> Result<stat, Failure> {
+        var st = stat()
+        let r = (name + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &st, AT_SYMLINK_NOFOLLOW) }
+        }
+        return r == 0 ? .success(st) : .failure(Failure(errno: errno))
+    }
+
+    /// flistxattr(2) on the directory itself: the names of its extended attributes (those
+    /// the caller may see: `trusted.*` only for CAP_SYS_ADMIN).
+    func attributeNames() -> Result<[[UInt8]], Failure> {
+        var size = 256
+        while true {
+            var buffer = [UInt8](repeating: 0, count: size)
+            let n = buffer.withUnsafeMutableBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { cutaway_flistxattr(fd, $0.baseAddress!, size) }
+            }
+            if n >= 0 { return .success(buffer[..<n].split(separator: 0).map(Array.init)) }
+            guard errno == ERANGE else { return .failure(Failure(errno: errno)) }
+            let needed = cutaway_flistxattr(fd, nil, 0)
+            guard needed >= 0 else { return .failure(Failure(errno: errno)) }
+            size = max(needed, size * 2)
+        }
+    }
+
+    /// fgetxattr(2) on the directory itself; nil when it has no such attribute (ENODATA).
+    func attribute(_ name: String) -> Result<[UInt8]?, Failure> {
+        Self.readAttribute { value, size in cutaway_fgetxattr(fd, name, value, size) }
+    }
+
+    /// The extended attribute `attribute` of the entry `name` in this directory, not
+    /// following it if it is a symlink and without opening it: getxattrat(2) where the
+    /// kernel has it (6.13+), else lgetxattr(2) on `/proc/self/fd/FD/NAME` (the directory by
+    /// its descriptor, the last component not followed). nil when absent (ENODATA).
+    func attribute(_ attribute: String, of name: [UInt8]) -> Result<[UInt8]?, Failure> {
+        let cName = name + [0]
+        if Self.hasGetxattrat {
+            let r = cName.withUnsafeBufferPointer { p in
+                p.withMemoryRebound(to: CChar.self) { path in
+                    Self.readAttribute { value, size in cutaway_getxattrat_nofollow(fd, path.baseAddress!, attribute, value, size) }
+                }
+            }
+            return r
+        }
+        let path = Array("/proc/self/fd/\(fd)/".utf8) + cName
+        return path.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { path in
+                Self.readAttribute { value, size in cutaway_lgetxattr(path.baseAddress!, attribute, value, size) }
+            }
+        }
+    }
+
+    /// Whether the kernel has getxattrat(2) (Linux 6.13+): probed once, on `/`.
+    private static let hasGetxattrat: Bool = {
+        cutaway_getxattrat_nofollow(AT_FDCWD, "/", "user.cutaway-probe", nil, 0) >= 0 || errno != ENOSYS
+    }()
+
+    /// Reads an xattr value with the size-then-value protocol of getxattr(2), retrying when
+    /// it grew in between (ERANGE). ENODATA (no such attribute) is nil.
+    private static func readAttribute(_ call: (UnsafeMutableRawPointer?, Int) -> Int) -> Result<[UInt8]?, Failure> {
+        var size = 64
+        while true {
+            var buffer = [UInt8](repeating: 0, count: size)
+            let n = buffer.withUnsafeMutableBytes { call($0.baseAddress, size) }
+            if n >= 0 { return .success(Array(buffer[..<n])) }
+            switch errno {
+            case ENODATA: return .success(nil)
+            case ERANGE:
+                let needed = call(nil, 0)
+                if needed < 0 { return errno == ENODATA ? .success(nil) : .failure(Failure(errno: errno)) }
+                size = max(needed, size * 2)
+            default: return .failure(Failure(errno: errno))
+            }
+        }
+    }
+}
