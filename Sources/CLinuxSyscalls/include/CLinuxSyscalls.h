@@ -25,4 +25,7 @@ int cutaway_ns_get_id(int fd, uint64_t *id);
 /// followed); with size 0, the size the value needs.
 ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_t size);
 
+// Calls for looking inside network and IPC namespaces (setns, netlink, mq_open).
+#include "CLinuxNamespaceEntry.h"
+
 #endif
