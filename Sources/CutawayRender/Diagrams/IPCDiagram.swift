@@ -26,7 +26,7 @@ public enum IPCDiagram {
                 rows.append("<TR><TD COLSPAN=\"5\" ALIGN=\"LEFT\"><I>\(DOT.html(name))\(cells.isEmpty ? ": none" : "")</I></TD></TR>")
                 guard !cells.isEmpty else { return }
                 let pad = { (r: [String]) in r + Array(repeating: "", count: max(0, 5 - r.count)) }
-                rows.append("<TR>" + pad(headers).map { "<TD><FONT POINT-SIZE=\"8\">\(DOT.html($0))</FONT></TD>" }.joined() + "</TR>")
+                rows.append("<TR>" + pad(headers).map { $0.isEmpty ? "<TD></TD>" : "<TD><FONT POINT-SIZE=\"8\">\(DOT.html($0))</FONT></TD>" }.joined() + "</TR>")
                 for r in cells.prefix(8) { rows.append("<TR>" + pad(r).map { "<TD>\(DOT.html($0))</TD>" }.joined() + "</TR>") }
                 if cells.count > 8 { rows.append("<TR><TD COLSPAN=\"5\">+\(cells.count - 8) more</TD></TR>") }
             }

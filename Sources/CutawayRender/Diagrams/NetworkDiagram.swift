@@ -56,7 +56,7 @@ public enum NetworkDiagram {
             }
             let isHost = net.namespace == hostNet
             let isContainer = index.namespace(.net, net.namespace).map { !index.containers(in: $0).isEmpty && !isHost } ?? false
-            g.subgraph("cluster_net_\(net.namespace)", [("label", title.map { DOT.middleTruncated($0, max: 60) }.joined(separator: "\n")),
+            g.subgraph("cluster_net_\(net.namespace)", [("label", title.map { DOT.middleTruncated($0, max: 80) }.joined(separator: "\n")),
                                                         ("style", "rounded,filled"), ("fillcolor", "#f3fbf4"),
                                                         ("color", isHost ? Palette.host : (isContainer ? Palette.container : "#5f9e6e")),
                                                         ("penwidth", isHost || isContainer ? "2.5" : "1.2")]) { inner in
@@ -69,11 +69,15 @@ public enum NetworkDiagram {
                                                                   ("style", i.up ? "rounded,filled" : "rounded,filled,dashed"),
                                                                   ("shape", i.kind == "bridge" ? "box3d" : "box")])
                 }
+                // IPv6 link-local routes (one per device) are counted, not listed.
+                let linkLocal = net.routes.filter { $0.destination == "fe80::/64" }.count
+                let shown = net.routes.filter { $0.destination != "fe80::/64" }
                 if !net.routes.isEmpty {
-                    var lines = net.routes.prefix(6).map { r in
+                    var lines = shown.prefix(6).map { r in
                         r.destination + (r.gateway.map { " via \($0)" } ?? "") + (r.device.map { " dev \($0)" } ?? "") + (r.type == "unicast" ? "" : " (\(r.type))")
                     }
-                    if net.routes.count > 6 { lines.append("+\(net.routes.count - 6) more routes") }
+                    if shown.count > 6 { lines.append("+\(shown.count - 6) more routes") }
+                    if linkLocal > 0 { lines.append("+\(linkLocal) fe80::/64 link-local route\(linkLocal == 1 ? "" : "s")") }
                     inner.node(DOT.id("routes", net.namespace), [("label", "routes (main)\n" + lines.joined(separator: "\n")), ("shape", "note"),
                                                                    ("style", "filled"), ("fillcolor", "#ffffff"), ("fontsize", "9")])
                 }
