@@ -69,6 +69,11 @@ up)
         ip -n $a link set cutaway-net-ib up
         ip -n $a link set cutaway-net-br up
     "
+    # The kernel adds IPv6 link-local addresses (and their routes) when a device gets its
+    # carrier; wait for the last one so that the oracles and cutaway see the same state.
+    has_link_local() { nsenter -t "$lab" -m -- ip -n "$1" -6 addr show dev "$2" scope link | grep -q fe80; }
+    for dev in cutaway-net-va cutaway-net-ia cutaway-net-ib cutaway-net-br; do wait_for has_link_local "$a" "$dev"; done
+    wait_for has_link_local "$b" cutaway-net-vb
     nsenter -t "$lab" -m -- nsenter --net="/run/netns/$a" sleep "32321$tag" </dev/null >/dev/null 2>&1 &
     wait_for pid_of "sleep 32321$tag"
     echo "NET_PID=$(pid_of "sleep 32321$tag")" >> "$state/env"
