@@ -14,7 +14,7 @@ public enum NetworkDiagram {
     /// network namespace's devices with their first address and veth peer; empty otherwise.
     public static func deviceLines(_ type: NamespaceType, _ inode: UInt64, index: SnapshotIndex) -> String {
         guard type == .net, let net = index.snapshot.network(inode) else { return "" }
-        return "\n" + NetworkReport.deviceSummary(net, index: index, limit: 4).map { DOT.middleTruncated($0, max: 60) }.joined(separator: "\n")
+        return "\n" + NetworkReport.deviceSummary(net, index: index, limit: 4).map { DOT.middleTruncated($0, max: 80) }.joined(separator: "\n")
     }
 
     public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40) -> String {
