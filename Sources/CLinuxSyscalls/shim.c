@@ -1,6 +1,10 @@
 #include "CLinuxSyscalls.h"
 #include <sys/ioctl.h>
 #include <sys/xattr.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+ssize_t cutaway_getdents64(int fd, void *buffer, size_t size) { return syscall(SYS_getdents64, fd, buffer, size); }
 
 /* Spelled from include/uapi/linux/nsfs.h so that older headers still build. */
 #define CUTAWAY_NSIO 0xb7

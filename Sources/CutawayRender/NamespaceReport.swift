@@ -92,7 +92,7 @@ public enum VisibilityReport {
     public static func render(_ v: Visibility) -> String {
         var lines: [String] = []
         if v.processesGone > 0 { lines.append("\(v.processesGone) process\(v.processesGone == 1 ? "" : "es") exited during the scan and were skipped.") }
-        lines.append(contentsOf: v.hints.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." })
+        lines.append(contentsOf: VisibilityHints.sentences(v).map { $0.prefix(1).uppercased() + $0.dropFirst() + "." })
         return lines.isEmpty ? "" : "\n" + lines.map { "note: " + $0 }.joined(separator: "\n") + "\n"
     }
 }

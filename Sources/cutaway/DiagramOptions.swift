@@ -31,12 +31,20 @@ struct DiagramOptions: ParsableArguments {
 
     var wantsDiagram: Bool { !formats.isEmpty }
 
-    /// Renders `dot` in every requested format to `DIR/<name>.<ext>` and returns the paths written.
+    /// Renders `dot` in every requested format to `DIR/<name>.<ext>` (one layout for all of
+    /// them) and returns the paths written.
     func write(_ dot: String, name: String) throws -> [String] {
         let dir = outputDirectory ?? "output"
         try DiagramWriter.ensureDirectory(dir)
-        return try parsedFormats.map { format in
-            try DiagramWriter.write(dot, format: format, to: "\(dir)/\(name).\(format.fileExtension)")
+        let formats = try parsedFormats
+        let rendered: [DiagramFormat: Data]
+        do { rendered = try GraphvizRenderer.render(dot, as: formats) } catch { throw CutawayFailure("\(dir)/\(name): \(error)") }
+        return try formats.map { format in
+            let path = "\(dir)/\(name).\(format.fileExtension)"
+            do { try rendered[format]!.write(to: URL(fileURLWithPath: path)) } catch {
+                throw CutawayFailure("cannot write \(path): \(error.localizedDescription)")
+            }
+            return path
         }
     }
 }
@@ -46,14 +54,5 @@ enum DiagramWriter {
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw CutawayFailure("cannot create \(dir): \(error.localizedDescription) (choose another place with --output DIR)")
         }
-    }
-
-    static func write(_ dot: String, format: DiagramFormat, to path: String) throws -> String {
-        let data: Data
-        do { data = try GraphvizRenderer.render(dot, as: format) } catch { throw CutawayFailure("\(path): \(error)") }
-        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
-            throw CutawayFailure("cannot write \(path): \(error.localizedDescription)")
-        }
-        return path
     }
 }

@@ -8,30 +8,41 @@ import Foundation
 /// one diagram per group (`fold: false`: one per namespace); a `focus` limits the diagrams and
 /// the page to one process or container. Progress goes to standard error on a terminal.
 enum GalleryWriter {
+    /// Every diagram is laid out once and drawn in all its formats by the ``RenderPool``'s
+    /// worker processes, on every core; the page is written even when some diagram failed,
+    /// and then the failures are reported (exit status 1).
     static func write(_ snapshot: Snapshot, report: String, to dir: String, formats: [DiagramFormat],
                       fold: Bool = true, focus: Focus? = nil) throws -> [String] {
         try DiagramWriter.ensureDirectory(dir)
-        var written: [String] = []
         let items = SnapshotDiagrams.items(snapshot, fold: fold, focus: focus)
-        var progress = ProgressReporter("rendering", total: items.count)
-        defer { progress.finish() }
-        for (n, item) in items.enumerated() {
-            progress.update(n)
-            let svg: Data
-            do { svg = try GraphvizRenderer.render(item.dot, as: .svg) } catch { throw CutawayFailure("\(item.name): \(error)") }
-            let path = "\(dir)/\(item.name).svg"
-            do { try svg.write(to: URL(fileURLWithPath: path)) } catch { throw CutawayFailure("cannot write \(path): \(error.localizedDescription)") }
-            written.append(path)
-            for format in formats where format != .svg {
-                written.append(try DiagramWriter.write(item.dot, format: format, to: "\(dir)/\(item.name).\(format.fileExtension)"))
-            }
+        let wanted = [DiagramFormat.svg] + formats.filter { $0 != .svg }
+        let jobs = items.map { RenderJob(name: $0.name, dot: $0.dot, base: "\(dir)/\($0.name)", formats: wanted) }
+        let progress = SharedProgress(ProgressReporter("rendering", total: items.count))
+        let errors = RenderPool.run(jobs) { done in progress.update(done) }
+        progress.finish()
+        var written: [String] = []
+        var failures: [String] = []
+        for (item, error) in zip(items, errors) {
+            if let error { failures.append("\(item.name): \(error)"); continue }
+            written += wanted.map { "\(dir)/\(item.name).\($0.fileExtension)" }
         }
         let page = "\(dir)/index.html"
-        progress.update(items.count)
         do { try Data(SnapshotDiagrams.html(snapshot, report: report, items: items, focus: focus).utf8).write(to: URL(fileURLWithPath: page)) } catch {
             throw CutawayFailure("cannot write \(page): \(error.localizedDescription)")
         }
         written.append(page)
+        if !failures.isEmpty {
+            throw CutawayFailure("\(failures.count) of \(items.count) diagrams could not be drawn (the others and \(page) were written):\n  " + failures.joined(separator: "\n  "))
+        }
         return written
+    }
+
+    /// The progress line, updated by whichever worker thread finished a diagram.
+    final class SharedProgress: @unchecked Sendable {
+        private let lock = NSLock()
+        private var reporter: ProgressReporter
+        init(_ reporter: ProgressReporter) { self.reporter = reporter }
+        func update(_ done: Int) { lock.lock(); reporter.update(done); lock.unlock() }
+        func finish() { lock.lock(); reporter.finish(); lock.unlock() }
     }
 }

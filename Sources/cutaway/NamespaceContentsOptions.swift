@@ -68,7 +68,7 @@ struct NamespaceContentsView<Item: Encodable> {
         if diagram.wantsDiagram {
             for path in try diagram.write(dot(snapshot, inode), name: inode.map { "\(diagramName)-\($0)" } ?? diagramName) { print("wrote \(path)") }
         } else if json {
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: key, value: selected, extra: ["visibility": AnyEncodable(snapshot.visibility)])))
+            try JSONOutput.print(Wrapped(key: key, value: selected, extra: ["visibility": AnyEncodable(snapshot.visibility)]))
         } else {
             FileHandleOutput.standardOutput(text(selected, notRead, snapshot))
         }

@@ -43,7 +43,10 @@ struct NamespacesCommand: ParsableCommand {
     @OptionGroup var scope: FocusOptions
 
     func run() throws {
-        let snapshot = try source.load()
+        // The JSON holds namespaces only: no mount trees, command lines or engines to read
+        // (unless a focus on a process or container needs them).
+        let light = json && !diagram.wantsDiagram && scope.pid == nil && scope.container == nil
+        let snapshot = light ? try source.load(scan: .namespacesOnly, engines: false) : try source.load()
         let types = type?.types ?? Set(NamespaceType.allCases)
         let focus = try scope.focus(snapshot)
         if diagram.wantsDiagram {
@@ -60,7 +63,7 @@ struct NamespacesCommand: ParsableCommand {
             let selected = shown.namespaces.filter { types.contains($0.type) }
             var extra = ["visibility": AnyEncodable(snapshot.visibility)]
             if let focus { extra["focus"] = AnyEncodable(FocusJSON(focus)) }
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "namespaces", value: selected, extra: extra)))
+            try JSONOutput.print(Wrapped(key: "namespaces", value: selected, extra: extra))
         } else if let focus {
             FileHandleOutput.standardOutput(NamespaceReport.render(focus.snapshot, relation: tree, types: types, fold: false, header: focus.summary + "."))
         } else {

@@ -48,7 +48,7 @@ struct SnapshotCommand: ParsableCommand {
         var snapshot = try source.load()
         if snapshot.origin == "live" { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
         if json {
-            FileHandleOutput.standardOutput(try JSONOutput.string(snapshot))
+            try JSONOutput.print(snapshot)
             return
         }
         let dir = output ?? "output/snapshot-\(snapshot.hostname)-\(Self.stamp(snapshot.takenAt))"
@@ -56,7 +56,7 @@ struct SnapshotCommand: ParsableCommand {
         let report = SnapshotReport.render(snapshot)
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try JSONOutput.encoder().encode(snapshot).write(to: URL(fileURLWithPath: dir + "/snapshot.json"))
+            try JSONOutput.write(snapshot, toFile: dir + "/snapshot.json")
             try Data(report.utf8).write(to: URL(fileURLWithPath: dir + "/report.txt"))
         } catch {
             throw CutawayFailure("cannot write to \(dir): \(error.localizedDescription) (choose another place with --output DIR)")

@@ -159,4 +159,29 @@ import Testing
         // A blank page compresses to a few kilobytes; diagrams and text do not.
         #expect(png.count > 50_000, "screenshot is only \(png.count) bytes: the page looks empty")
     }
+
+    /// `render` draws every diagram in worker processes (one layout, every format from it):
+    /// each SVG has the lines Graphviz makes of that diagram's DOT in this process (Graphviz
+    /// may emit clusters in another order from one process to the next), and no worker
+    /// outlives the command.
+    @Test func renderWorkersWriteEveryDiagramInEveryFormat() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-workers-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try TestSupport.cutaway("render", Self.demoFile, "--output", dir, "--format", "png,dot")
+        #expect(r.status == 0, "\(r.stderr)")
+        let items = SnapshotDiagrams.items(try demo())
+        #expect(items.count > 3)
+        for item in items {
+            let svg = try String(contentsOfFile: "\(dir)/\(item.name).svg", encoding: .utf8)
+            let here = String(decoding: try GraphvizRenderer.render(item.dot, as: .svg), as: UTF8.self)
+            #expect(svg.split(separator: "\n").sorted() == here.split(separator: "\n").sorted(), "\(item.name).svg")
+            let png = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(item.name).png"))
+            #expect(png.starts(with: [0x89, 0x50, 0x4e, 0x47]), "\(item.name).png")
+            #expect(try String(contentsOfFile: "\(dir)/\(item.name).dot", encoding: .utf8) == item.dot)
+        }
+        let page = try String(contentsOfFile: "\(dir)/index.html", encoding: .utf8)
+        #expect(items.allSatisfy { page.contains($0.name + ".svg") }, "the page names every diagram")
+        let workers = try TestSupport.run("/usr/bin/pgrep", ["-f", "cutaway render-worker"])
+        #expect(workers.text.isEmpty, "a render worker outlived the command: \(workers.text)")
+    }
 }

@@ -12,6 +12,10 @@
 // Calls for looking inside network and IPC namespaces (setns, netlink, mq_open).
 #include "CLinuxNamespaceEntry.h"
 
+/// getdents64(2): directory entries of `fd` as struct linux_dirent64 records into `buffer`;
+/// returns the bytes filled, 0 at the end.
+ssize_t cutaway_getdents64(int fd, void *buffer, size_t size);
+
 /// NS_GET_USERNS: a new fd for the user namespace that owns the namespace `fd` refers to.
 int cutaway_ns_get_userns(int fd);
 /// NS_GET_PARENT: a new fd for the parent of a pid or user namespace.
