@@ -3,6 +3,8 @@
 #include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <string.h>
+#include <linux/types.h>
 
 ssize_t cutaway_getdents64(int fd, void *buffer, size_t size) { return syscall(SYS_getdents64, fd, buffer, size); }
 
@@ -22,4 +24,21 @@ int cutaway_ns_get_id(int fd, uint64_t *id) { return ioctl(fd, CUTAWAY_NS_GET_ID
 
 ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_t size) {
     return lgetxattr(path, name, value, size);
+}
+
+/* struct open_how and the RESOLVE_* flags of include/uapi/linux/openat2.h, spelled here so that
+   older headers still build. */
+struct cutaway_open_how { __u64 flags; __u64 mode; __u64 resolve; };
+#define CUTAWAY_RESOLVE_NO_MAGICLINKS 0x02
+#define CUTAWAY_RESOLVE_BENEATH 0x08
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+int cutaway_open_beneath(int dirfd, const char *path, int flags) {
+    struct cutaway_open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (__u64)(unsigned)flags;
+    how.resolve = CUTAWAY_RESOLVE_BENEATH | CUTAWAY_RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }

@@ -31,4 +31,9 @@ int cutaway_ns_get_id(int fd, uint64_t *id);
 /// followed); with size 0, the size the value needs.
 ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_t size);
 
+/// openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS: opens `path` relative to `dirfd`
+/// only if every step of its resolution (symlinks and `..` included) stays beneath `dirfd`;
+/// fails with EXDEV otherwise (Linux 5.6+; ENOSYS before). Used for container engine stores.
+int cutaway_open_beneath(int dirfd, const char *path, int flags);
+
 #endif
