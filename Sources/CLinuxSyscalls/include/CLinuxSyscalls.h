@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+// Directory walks by descriptor (openat, getdents, fstatat, xattrs by fd).
 #include "CLinuxDirectory.h"
+// Calls for looking inside network and IPC namespaces (setns, netlink, mq_open).
+#include "CLinuxNamespaceEntry.h"
 
 /// getdents64(2): directory entries of `fd` as struct linux_dirent64 records into `buffer`;
 /// returns the bytes filled, 0 at the end.

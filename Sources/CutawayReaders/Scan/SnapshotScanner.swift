@@ -24,6 +24,9 @@ public final class SnapshotScanner {
         /// Parse whole mount tables (`.all`), or only find the nsfs bind mounts that hold
         /// namespaces (`.namespaceFilesOnly`, for the namespace views; no tables in the result).
         public var mountTables: MountTablePass.Scope = .all
+        /// Look inside every network and IPC namespace (devices, routes, IPC objects; live
+        /// only, see ``NamespaceContentsReader``).
+        public var namespaceContents = true
         public init() {}
 
         /// What `cutaway namespaces --json` needs: members, holders, relations and id maps.
@@ -32,6 +35,7 @@ public final class SnapshotScanner {
             o.processDetails = false
             o.commandLines = false
             o.mountTables = .namespaceFilesOnly
+            o.namespaceContents = false
             return o
         }
     }
@@ -61,7 +65,7 @@ public final class SnapshotScanner {
         var state = ScanState(reader: reader)
         for pass in passes { pass.run(&state, source: source) }
         let readerNamespaces = ProcessDirectory.open(reader.pid, in: source).map { NamespaceLinks.read($0, "ns", forChildren: false).links } ?? [:]
-        return Snapshot(
+        var snapshot = Snapshot(
             hostname: reader.hostname, kernelRelease: reader.kernelRelease, takenAt: reader.takenAt,
             origin: source.rootDescription == "/proc" ? "live" : "capture:\(source.rootDescription)",
             reader: .init(pid: reader.pid, uid: reader.uid, namespaces: readerNamespaces),
@@ -70,5 +74,8 @@ public final class SnapshotScanner {
             mountTables: options.mountTables == .all ? state.mountTables : [], idMaps: state.idMaps,
             visibility: state.visibility, diagnostics: state.diagnostics
         )
+        // Devices, routes and IPC objects inside each network and IPC namespace (live only).
+        if options.namespaceContents { NamespaceContentsReader.fill(&snapshot, source: source) }
+        return snapshot
     }
 }

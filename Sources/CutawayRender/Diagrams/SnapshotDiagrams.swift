@@ -2,7 +2,7 @@ import CutawayModel
 import Foundation
 
 /// Every diagram of a snapshot, and the one self-contained HTML page that shows them with
-/// the report: `namespaces`, `mounts-<ns>` per mount namespace, `overlay-<name>` per
+/// the report: `namespaces`, `network` (devices and veth pairs), `ipc`, `mounts-<ns>` per mount namespace, `overlay-<name>` per
 /// overlay mount, `container-<name>` per container.
 public enum SnapshotDiagrams {
     public struct Item: Sendable {
@@ -63,6 +63,14 @@ public enum SnapshotDiagrams {
             items.append(Item(name: "namespaces", title: "Namespaces", dot: NamespaceDiagram.unfolded.dot(shown), kind: "namespaces",
                               covers: shown.namespaces.map(key)))
         }
+        // What is inside the network and IPC namespaces (live snapshots); with a focus, the
+        // focused process's network namespace and those its veths lead to, and its IPC namespace.
+        let focused = focus.flatMap { f in shown.processes.first { $0.pid == f.pid } }
+        let networkFocus = focused?.namespaces[.net], ipcFocus = focused?.namespaces[.ipc]
+        items.append(Item(name: "network", title: "Network namespaces", dot: NetworkDiagram.dot(shown, focus: networkFocus), kind: "network",
+                          covers: shown.networks.filter { networkFocus == nil || $0.namespace == networkFocus }.map { "ns:net:\($0.namespace)" }))
+        items.append(Item(name: "ipc", title: "IPC namespaces", dot: IPCDiagram.dot(shown, focus: ipcFocus), kind: "ipc",
+                          covers: shown.ipc.filter { ipcFocus == nil || $0.namespace == ipcFocus }.map { "ns:ipc:\($0.namespace)" }))
         let hostMnt = shown.reader.namespaces[.mnt]
         func mountItem(_ table: MountTable, sharing others: [MountTable], varies: [String]) -> Item {
             var title = "Mounts of \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace))"
