@@ -1,6 +1,10 @@
 #include "CLinuxSyscalls.h"
 #include <sys/ioctl.h>
 #include <sys/xattr.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <errno.h>
+#include <sys/vfs.h>
 
 /* Spelled from include/uapi/linux/nsfs.h so that older headers still build. */
 #define CUTAWAY_NSIO 0xb7
@@ -18,4 +22,24 @@ int cutaway_ns_get_id(int fd, uint64_t *id) { return ioctl(fd, CUTAWAY_NS_GET_ID
 
 ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_t size) {
     return lgetxattr(path, name, value, size);
+}
+
+/* struct open_how from include/uapi/linux/openat2.h, spelled here so older headers still build. */
+struct cutaway_open_how { uint64_t flags; uint64_t mode; uint64_t resolve; };
+
+int cutaway_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve) {
+#ifdef SYS_openat2
+    struct cutaway_open_how how = { flags, mode, resolve };
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int cutaway_fstatfs_type(int fd, uint64_t *type) {
+    struct statfs info;
+    int r = fstatfs(fd, &info);
+    if (r == 0) *type = (uint64_t)info.f_type;
+    return r;
 }
