@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 "CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "CutawayLessons", "CutawaySystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(

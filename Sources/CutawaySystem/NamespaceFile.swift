@@ -32,7 +32,6 @@ public enum NamespaceFile {
 
     /// fstatfs(2): whether the descriptor's file lives on nsfs.
     public static func isOnNsfs(_ fd: FileDescriptor) -> Bool {
-        var type: UInt64 = 0
-        return cutaway_fstatfs_type(fd.rawValue, &type) == 0 && type == UInt64(CUTAWAY_NSFS_MAGIC)
+        FileSystemType.of(fd) == .nsfs
     }
 }

@@ -30,7 +30,7 @@ struct CaptureCommand: ParsableCommand {
         do { recorder = try RecordingProcSource.live(into: directory, omitCommandLines: omitCommandLines) } catch { throw CutawayFailure(error.description) }
         let snapshot = SnapshotScanner(source: recorder).scan()
         do { try recorder.finish() } catch { throw CutawayFailure(error.description) }
-        for problem in recorder.writeErrors.prefix(5) { FileHandleOutput.standardError("cutaway: could not write \(problem)\n") }
+        for problem in recorder.writeErrors.prefix(5) { FileHandleOutput.standardError("cutaway: \(problem)\n") }
         if !recorder.writeErrors.isEmpty { throw CutawayFailure("\(recorder.writeErrors.count) file(s) could not be written into \(directory); the capture is incomplete") }
         FileHandleOutput.standardOutput(SnapshotReport.summary(snapshot) + "captured into \(directory); read it with --proc \(directory)\n" + VisibilityReport.render(snapshot.visibility))
     }

@@ -36,11 +36,9 @@ struct RenderCommand: ParsableCommand {
         let snapshot = try options.load()
         let dir = output ?? "output/render-\(SnapshotDiagrams.fileName(snapshot.hostname))-\(SnapshotCommand.stamp(snapshot.takenAt))"
         let report = SnapshotReport.render(snapshot)
-        try DiagramWriter.ensureDirectory(dir)
-        do { try Data(report.utf8).write(to: URL(fileURLWithPath: dir + "/report.txt")) } catch {
-            throw CutawayFailure("cannot write \(dir)/report.txt: \(error.localizedDescription)")
-        }
-        let written = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats))
+        let directory = try DiagramWriter.open(dir)
+        try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
+        let written = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats))
         for path in written { print("wrote \(path)") }
     }
 }

@@ -3,7 +3,9 @@ import CutawayModel
 import CutawayRender
 import CutawayReaders
 import CutawayGraphviz
+import CutawaySystem
 import Foundation
+import SystemPackage
 
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,17 +49,15 @@ struct SnapshotCommand: ParsableCommand {
             FileHandleOutput.standardOutput(try JSONOutput.string(snapshot))
             return
         }
-        let dir = output ?? "output/snapshot-\(snapshot.hostname)-\(Self.stamp(snapshot.takenAt))"
-        let fm = FileManager.default
+        // The host name comes from data (a saved snapshot can say anything): sanitised.
+        let path = output ?? "output/snapshot-\(FileNameSanitiser.component(snapshot.hostname))-\(Self.stamp(snapshot.takenAt))"
         let report = SnapshotReport.render(snapshot)
-        do {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try JSONOutput.encoder().encode(snapshot).write(to: URL(fileURLWithPath: dir + "/snapshot.json"))
-            try Data(report.utf8).write(to: URL(fileURLWithPath: dir + "/report.txt"))
-        } catch {
-            throw CutawayFailure("cannot write to \(dir): \(error.localizedDescription) (choose another place with --output DIR)")
-        }
-        let diagrams = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats))
+        let directory = try DiagramWriter.open(path)
+        let dir = directory.path
+        // snapshot.json holds every process's command line: owner-only.
+        try DiagramWriter.write(try JSONOutput.encoder().encode(snapshot), name: "snapshot.json", in: directory, permissions: [.ownerReadWrite])
+        try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
+        let diagrams = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats))
         var summary = SnapshotReport.summary(snapshot)
         summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
         summary += "wrote \(diagrams.count - 1) diagram files and \(dir)/index.html (open it in a browser)\n"
