@@ -1,13 +1,15 @@
 import CutawayModel
 import Foundation
 
+/// Everything cutaway prints passes ``TerminalText/escapeKeepingLines(_:)``: whatever a
+/// renderer missed, no control sequence from data reaches the terminal.
 enum FileHandleOutput {
     static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(TerminalText.escapeKeepingLines(text).utf8))
     }
 
     static func standardOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(TerminalText.escapeKeepingLines(text).utf8))
     }
 }
 
@@ -18,8 +20,9 @@ enum JSONOutput {
         return e
     }
 
+    /// JSON for standard output: DEL, C1 and bidi controls written as `\\uHHHH` escapes.
     static func string<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder().encode(value), as: UTF8.self) + "\n"
+        TerminalText.escapeJSON(String(decoding: try encoder().encode(value), as: UTF8.self)) + "\n"
     }
 }
 

@@ -35,10 +35,10 @@ struct RenderCommand: ParsableCommand {
         options.snapshotFile = snapshotFile
         let snapshot = try options.load()
         let dir = output ?? "output/render-\(SnapshotDiagrams.fileName(snapshot.hostname))-\(SnapshotCommand.stamp(snapshot.takenAt))"
-        let report = SnapshotReport.render(snapshot)
+        let report = TerminalText.escapeKeepingLines(SnapshotReport.render(snapshot))
         let directory = try DiagramWriter.open(dir)
         try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
         let written = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats))
-        for path in written { print("wrote \(path)") }
+        for path in written { FileHandleOutput.standardOutput("wrote \(path)\n") }
     }
 }

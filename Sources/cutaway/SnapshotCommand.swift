@@ -51,7 +51,8 @@ struct SnapshotCommand: ParsableCommand {
         }
         // The host name comes from data (a saved snapshot can say anything): sanitised.
         let path = output ?? "output/snapshot-\(FileNameSanitiser.component(snapshot.hostname))-\(Self.stamp(snapshot.takenAt))"
-        let report = SnapshotReport.render(snapshot)
+        // report.txt is read in terminals too: no control sequence from data in it.
+        let report = TerminalText.escapeKeepingLines(SnapshotReport.render(snapshot))
         let directory = try DiagramWriter.open(path)
         let dir = directory.path
         // snapshot.json holds every process's command line: owner-only.
