@@ -127,8 +127,11 @@ public final class SnapshotScanner {
     private func scanProcess(_ pid: Int32) -> ProcessRecord? {
         let status: ProcStatus
         do {
-            status = ProcStatusParser.parse(try source.readFile("\(pid)/status"))
+            let parsed = ProcStatusParser.parse(try source.readFile("\(pid)/status"), file: "\(source.rootDescription)/\(pid)/status")
+            status = parsed.status
+            diagnostics.append(contentsOf: parsed.diagnostics)
         } catch {
+            if error.isRefusal { diagnostics.append(Diagnostic(file: "\(source.rootDescription)/\(pid)/status", message: "not read: \(error)")) }
             if error == .gone { visibility.processesGone += 1 } else { deny(pid) }
             return nil
         }
@@ -211,7 +214,11 @@ public final class SnapshotScanner {
             guard !members.isEmpty else { continue }
             var table: MountTable?
             for pid in members {
-                guard let data = try? source.readFile("\(pid)/mountinfo") else { continue }
+                let data: [UInt8]
+                do { data = try source.readFile("\(pid)/mountinfo") } catch {
+                    if error.isRefusal { diagnostics.append(Diagnostic(file: "\(source.rootDescription)/\(pid)/mountinfo", message: "not read: \(error)")) }
+                    continue
+                }
                 let parsed = MountInfoParser.parse(data, file: "\(source.rootDescription)/\(pid)/mountinfo")
                 diagnostics.append(contentsOf: parsed.diagnostics)
                 table = MountTable(mountNamespace: key.inode, readFrom: pid, mounts: parsed.mounts)

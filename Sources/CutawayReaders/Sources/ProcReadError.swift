@@ -48,6 +48,15 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A refusal for safety (a FIFO, device or link where a file should be, a file too
+    /// large), as opposed to the kernel's "gone" or "not allowed": worth a diagnostic.
+    public var isRefusal: Bool {
+        switch self {
+        case .notRegularFile, .tooLarge, .outsideRoot: true
+        default: false
+        }
+    }
+
     /// Stable names for captures (`cutaway capture` records refused reads so replays refuse too).
     public var captureName: String {
         switch self {
