@@ -8,7 +8,9 @@ public enum NamespaceReport {
         let describer = NamespaceDescriber(index: index)
         let tree = NamespaceTree(snapshot: snapshot, relation: relation, types: types)
         var table = TextTable(headers: ["NAMESPACE", "PROCS", "LEADER", "DETAILS"], rightAligned: [1])
-        for (node, prefix) in tree.lines() {
+        for line in tree.lines() {
+            let (node, prefix) = (line.node, line.prefix)
+            if let note = line.foldNote { table.add([prefix + note, "", "", ""]); continue }
             let ns = node.namespace
             table.add([prefix + NamespaceDescriber.name(ns), String(ns.pids.count), describer.leader(ns),
                        describer.details(ns).joined(separator: "; ")])

@@ -185,6 +185,62 @@ import Glibc
         #expect(peek.status != 0 && peek.stdout.isEmpty)
     }
 
+    // MARK: row 5: 20,000 mounts stacked on one directory: folded, in bounded memory
+
+    /// Runs cutaway to completion and returns its result with its peak RSS in bytes (wait4(2)).
+    static func cutawayMeasuringRSS(_ arguments: [String]) throws -> (TestSupport.Result, peakRSS: Int) {
+        let out = "/tmp/cutaway-harden-out-\(UUID().uuidString.prefix(8))"
+        defer { unlink(out) }
+        let pid = try TestSupport.spawn(TestSupport.cutawayBinary, arguments, outputFile: out)
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let text = (try? Data(contentsOf: URL(fileURLWithPath: out))) ?? Data()
+        return (TestSupport.Result(status: (status >> 8) & 0xff, stdout: text, stderr: String(decoding: text, as: UTF8.self)), usage.ru_maxrss * 1024)
+    }
+
+    @Test func row5TwentyThousandStackedMountsAreFoldedInBoundedMemory() throws {
+        if Self.skip(#function) { return }
+        let scratch = try Scratch()
+        let target = scratch.path + "/stack", ready = scratch.path + "/ready", stop = scratch.path + "/stop"
+        try Self.asNobody("mkdir '\(target)'")
+        // nobody, root only in a user namespace of its own, stacks 20,000 tmpfs mounts on one
+        // directory (an unprivileged user may make ~100,000) and waits.
+        let holder = try TestSupport.spawn("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                                                                "/usr/bin/unshare", "-Urm", "/usr/bin/python3", "-c", """
+            import ctypes, os, sys, time
+            libc = ctypes.CDLL(None, use_errno=True)
+            for i in range(20000):
+                if libc.mount(b'cutaway-harden', sys.argv[1].encode(), b'tmpfs', 0, b'size=4k') != 0:
+                    sys.exit('mount %d failed: errno %d' % (i, ctypes.get_errno()))
+            open(sys.argv[2] + '.tmp', 'w').write(str(os.getpid()))
+            os.rename(sys.argv[2] + '.tmp', sys.argv[2])
+            while not os.path.exists(sys.argv[3]):
+                time.sleep(0.2)
+            """, target, ready, stop], outputFile: scratch.path + "/holder.log")
+        defer { creat(stop, 0o600); kill(holder, SIGKILL); var s: Int32 = 0; waitpid(holder, &s, 0) }
+        let deadline = Date().addingTimeInterval(600)
+        while !FileManager.default.fileExists(atPath: ready) && Date() < deadline {
+            var s: Int32 = 0
+            if waitpid(holder, &s, WNOHANG) == holder { break }
+            usleep(200_000)
+        }
+        let pid = try #require(try? String(contentsOfFile: ready, encoding: .utf8),
+                               "the mounts were not made: \((try? String(contentsOfFile: scratch.path + "/holder.log", encoding: .utf8)) ?? "")")
+        let (r, rss) = try Self.cutawayMeasuringRSS(["mounts", "--pid", pid])
+        #expect(r.status == 0, "\(r.stderr.prefix(2000))")
+        #expect(r.text.contains("more stacked here"), "\(r.text.prefix(3000))")
+        #expect(r.text.split(separator: "\n").count < 500)
+        // Before folding this took 2.8 GB (indentation strings O(depth²)).
+        #expect(rss < 400 << 20, "peak RSS \(rss >> 20) MiB")
+        print("row 5: cutaway mounts on 20,000 stacked mounts: peak RSS \(rss >> 20) MiB")
+        let (json, jsonRSS) = try Self.cutawayMeasuringRSS(["mounts", "--pid", pid, "--json"])
+        #expect(json.status == 0)
+        let mounts = try json.json()["mounts"] as? [Any]
+        #expect((mounts?.count ?? 0) > 20000, "JSON keeps every mount")
+        #expect(jsonRSS < 600 << 20, "peak RSS \(jsonRSS >> 20) MiB")
+    }
+
     // MARK: row 8: output files are never written through links, nor into another user's directory
 
     @Test func row8OutputLinksToAVictimAreRefused() throws {

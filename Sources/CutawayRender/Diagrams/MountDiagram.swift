@@ -39,18 +39,28 @@ public struct MountDiagram {
         let tree = MountTree(mounts: table.mounts)
         let lines = tree.lines()
         let shown = Array(lines.prefix(limit))
-        let shownIDs = Set(shown.map { $0.mount.id })
+        let shownIDs = Set(shown.filter { $0.folded == 0 }.map { $0.mount.id })
         g.subgraph("cluster_main", [("label", namer(table.mountNamespace)), ("style", "rounded"), ("color", "#1f6fbf")]) { inner in
-            for line in shown { inner.node(Self.node(table.mountNamespace, line.mount), Self.attrs(line.mount)) }
+            for line in shown {
+                if let note = line.foldNote {
+                    inner.node(DOT.id("fold", table.mountNamespace, line.index), [("label", note), ("style", "dotted")])
+                } else {
+                    inner.node(Self.node(table.mountNamespace, line.mount), Self.attrs(line.mount))
+                }
+            }
             if lines.count > shown.count {
                 inner.node(DOT.id("more", table.mountNamespace), [("label", "\(lines.count - shown.count) more mounts"), ("style", "dotted")])
             }
         }
-        for line in shown where line.depth > 0 {
-            let m = line.mount
-            if shownIDs.contains(m.parentID) {
-                g.edge(Self.node(table.mountNamespace, table.mounts.last { $0.id == m.parentID }!), Self.node(table.mountNamespace, m), [("arrowhead", "none")])
+        // Each line hangs from the nearest line above it that is one level up (folds included).
+        var parentAtDepth: [String] = []
+        for line in shown {
+            let id = line.folded > 0 ? DOT.id("fold", table.mountNamespace, line.index) : Self.node(table.mountNamespace, line.mount)
+            if line.depth > 0, line.depth <= parentAtDepth.count {
+                g.edge(parentAtDepth[line.depth - 1], id, [("arrowhead", "none")])
             }
+            if parentAtDepth.count > line.depth { parentAtDepth.removeLast(parentAtDepth.count - line.depth) }
+            parentAtDepth.append(id)
         }
 
         // Peer groups touching this table, with their members and slaves elsewhere.
