@@ -53,12 +53,17 @@ public struct MountDiagram {
             }
         }
         // Each line hangs from the nearest line above it that is one level up (folds included).
+        // A folded stack sits between its head and its tail: the tail hangs from the fold.
         var parentAtDepth: [String] = []
+        var previousFold: (depth: Int, id: String)?
         for line in shown {
             let id = line.folded > 0 ? DOT.id("fold", table.mountNamespace, line.index) : Self.node(table.mountNamespace, line.mount)
-            if line.depth > 0, line.depth <= parentAtDepth.count {
+            if let fold = previousFold, fold.depth == line.depth {
+                g.edge(fold.id, id, [("arrowhead", "none")])
+            } else if line.depth > 0, line.depth <= parentAtDepth.count {
                 g.edge(parentAtDepth[line.depth - 1], id, [("arrowhead", "none")])
             }
+            previousFold = line.folded > 0 ? (line.depth, id) : nil
             if parentAtDepth.count > line.depth { parentAtDepth.removeLast(parentAtDepth.count - line.depth) }
             parentAtDepth.append(id)
         }
