@@ -93,6 +93,23 @@ extension FileDescriptor {
         return try file.readRegularFile(limit: limit)
     }
 
+    /// Reads a file the user named (`--from FILE`, `--mountinfo FILE`): the path is resolved
+    /// as given, then read as ``readRegularFile(beneath:limit:resolve:)`` reads: opened
+    /// `O_PATH`, only a regular file re-opened (`O_NONBLOCK`), at most `limit` bytes.
+    public static func readRegularFile(at path: FilePath, limit: Int) throws(SafeReadError) -> [UInt8] {
+        let fd = path.withPlatformString { Glibc.open($0, O_PATH_VALUE | O_CLOEXEC) }
+        guard fd >= 0 else { throw .system(Errno(rawValue: errno)) }
+        let handle = FileDescriptor(rawValue: fd)
+        defer { try? handle.close() }
+        let info: Stat
+        do { info = try handle.stat() } catch { throw .system(error) }
+        guard info.type == .regular else { throw .notRegularFile(info.type) }
+        let file: FileDescriptor
+        do { file = try handle.reopen(.readOnly, options: [.nonBlocking]) } catch { throw .system(error) }
+        defer { try? file.close() }
+        return try file.readRegularFile(limit: limit)
+    }
+
     /// open(2) of `/proc/self/fd/N` for this (typically `O_PATH`) descriptor: the same file,
     /// now open for I/O, without resolving any path again.
     public func reopen(_ access: FileDescriptor.AccessMode, options: FileDescriptor.OpenOptions = []) throws(Errno) -> FileDescriptor {

@@ -11,7 +11,7 @@ struct DiagramOptions: ParsableArguments {
     @Option(name: .customLong("format"), help: ArgumentHelp("Write a diagram as dot, svg, png or pdf (several: --format svg,png).", valueName: "FORMAT"))
     var formats: [String] = []
 
-    @Option(name: .customLong("output"), help: ArgumentHelp("Directory for the diagram files (default output/).", valueName: "DIR"))
+    @Option(name: .customLong("output"), help: ArgumentHelp("Directory for the diagram files (default output/); created if missing, refused if it is a symlink or another user's.", valueName: "DIR"))
     var outputDirectory: String?
 
     var parsedFormats: [DiagramFormat] {
