@@ -1,6 +1,7 @@
 import CutawayModel
 import CutawayReaders
 @testable import CutawaySystem
+@testable import cutaway
 import Foundation
 import SystemPackage
 import Testing
@@ -117,6 +118,22 @@ import Glibc
         let names = try FileManager.default.contentsOfDirectory(atPath: out)
         #expect(names.contains { $0.hasPrefix("container-q-") && $0.hasSuffix("-escaped.dot") })
         #expect(names.contains("container-moby-3f2a9c.dot"), "\(names.sorted())")
+    }
+
+    /// The path `layers NAME --format dot` takes: a podman name `q/../../../DIR/x` or a
+    /// containerd name `moby/<id>` becomes one file inside --output.
+    @Test func diagramOptionsWriteContainerNamesInsideTheOutputDirectory() throws {
+        let scratch = try Scratch()
+        var options = DiagramOptions()
+        options.formats = ["dot"]
+        options.outputDirectory = scratch.path + "/out"
+        let before = scratch.listing()
+        let escaped = try options.write("digraph { a }", name: "container-q/../../../\(scratch.path.dropFirst())/x")
+        let moby = try options.write("digraph { b }", name: "container-moby/3f2a9c")
+        #expect(escaped.count == 1 && moby == [scratch.path + "/out/container-moby-3f2a9c.dot"])
+        #expect(escaped[0].hasPrefix(scratch.path + "/out/container-q-") && escaped[0].hasSuffix("-x.dot"), "\(escaped)")
+        #expect(scratch.listing().subtracting(before).allSatisfy { $0 == "out" || $0.hasPrefix("out/") })
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/x.dot"))
     }
 
     @Test func sanitiserLeavesOnePlainComponent() {
