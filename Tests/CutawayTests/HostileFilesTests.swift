@@ -31,17 +31,8 @@ import Glibc
         }
     }
 
-    static var skipReason: String? {
-        if !TestSupport.isRoot { return "needs root: it runs cutaway as root against files planted by nobody" }
-        if !FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") { return "needs /usr/bin/setpriv (util-linux)" }
-        return nil
-    }
-
-    static func skip(_ name: String) -> Bool {
-        guard let reason = skipReason else { return false }
-        print("skipped \(name): \(reason)")
-        return true
-    }
+    /// Root to run cutaway as root, setpriv to plant as nobody.
+    static var canPlant: Bool { TestSupport.isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") }
 
     /// Runs a shell script as nobody.
     @discardableResult
@@ -97,8 +88,7 @@ import Glibc
 
     // MARK: row 2: names from data never become paths
 
-    @Test func row2ContainerNamesFromDataStayInsideTheOutputDirectory() throws {
-        if Self.skip(#function) { return }
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row2ContainerNamesFromDataStayInsideTheOutputDirectory() throws {
         let scratch = try Scratch()
         let evil = scratch.path + "/evil.json"
         try Self.plantSnapshot(at: evil) { object in
@@ -149,8 +139,7 @@ import Glibc
 
     // MARK: row 3: captures are written by descriptor into cutaway's own 0700 directory
 
-    @Test func row3CaptureRefusesAnotherUsersDirectoryAndSurvivesSwaps() throws {
-        if Self.skip(#function) { return }
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row3CaptureRefusesAnotherUsersDirectoryAndSurvivesSwaps() throws {
         let scratch = try Scratch()
         // A root-only directory the attacker would like cutaway to fill.
         let rootOnly = scratch.path + "/root-only"
@@ -185,8 +174,7 @@ import Glibc
         }
     }
 
-    @Test func captureDirectoryIsPrivateAndCommandLinesOwnerOnly() throws {
-        if Self.skip(#function) { return }
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func captureDirectoryIsPrivateAndCommandLinesOwnerOnly() throws {
         let scratch = try Scratch()
         let cap = scratch.path + "/a/b/cap"
         let r = try #require(try Self.cutaway(timeout: 120, ["capture", cap]))
@@ -216,8 +204,7 @@ import Glibc
         return (TestSupport.Result(status: (status >> 8) & 0xff, stdout: text, stderr: String(decoding: text, as: UTF8.self)), usage.ru_maxrss * 1024)
     }
 
-    @Test func row5TwentyThousandStackedMountsAreFoldedInBoundedMemory() throws {
-        if Self.skip(#function) { return }
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row5TwentyThousandStackedMountsAreFoldedInBoundedMemory() throws {
         let scratch = try Scratch()
         let target = scratch.path + "/stack", ready = scratch.path + "/ready", stop = scratch.path + "/stop"
         try Self.asNobody("mkdir '\(target)'")
@@ -260,8 +247,7 @@ import Glibc
 
     // MARK: row 8: output files are never written through links, nor into another user's directory
 
-    @Test func row8OutputLinksToAVictimAreRefused() throws {
-        if Self.skip(#function) { return }
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row8OutputLinksToAVictimAreRefused() throws {
         let scratch = try Scratch()
         let victim = scratch.path + "/victim"
         try "precious\n".write(toFile: victim, atomically: false, encoding: .utf8)
@@ -300,8 +286,7 @@ import Glibc
 
     // MARK: row 9: a saved snapshot's host name does not lead out of output/
 
-    @Test func row9HostnameFromASavedSnapshotStaysInOutput() throws {
-        if Self.skip(#function) { return }
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row9HostnameFromASavedSnapshotStaysInOutput() throws {
         let scratch = try Scratch()
         let evil = scratch.path + "/evil.json"
         try Self.plantSnapshot(at: evil) { $0["hostname"] = "x/../../escaped" }
@@ -329,9 +314,8 @@ import Glibc
         return (dir, try #require(env["LAB_PID"]))
     }
 
-    @Test(arguments: ["dev-zero", "fifo", "link-to-private-file", "pid-dir-link"])
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)"), arguments: ["dev-zero", "fifo", "link-to-private-file", "pid-dir-link"])
     func row10PlantedMountinfoIsRefusedWithAReason(kind: String) throws {
-        if Self.skip(#function) { return }
         let scratch = try Scratch()
         let (cap, pid) = try Self.plantCapture(in: scratch)
         let secret = scratch.path + "/private"
@@ -396,8 +380,7 @@ import Glibc
         try ns.close()
     }
 
-    @Test func row11FdSwappedForAFIFODoesNotHangTheScan() throws {
-        if Self.skip(#function) { return }
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row11FdSwappedForAFIFODoesNotHangTheScan() throws {
         let scratch = try Scratch()
         let fifo = scratch.path + "/fifo"
         let stop = scratch.path + "/stop"
@@ -421,8 +404,7 @@ import Glibc
 
     // MARK: row 12: terminal escapes in data are printed visibly, never raw
 
-    @Test func row12EscapesInASavedSnapshotNeverReachTheTerminal() throws {
-        if Self.skip(#function) { return }
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row12EscapesInASavedSnapshotNeverReachTheTerminal() throws {
         let scratch = try Scratch()
         let evil = scratch.path + "/evil.json"
         try Self.plantSnapshot(at: evil) { object in
