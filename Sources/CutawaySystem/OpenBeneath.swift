@@ -55,11 +55,11 @@ extension FileDescriptor {
             if code != ENOSYS { throw Errno(rawValue: code) }
             OpenBeneathSupport.openat2Works = false
         }
-        return try walk(path, access: access, options: options, permissions: permissions)
+        return try openByDescriptorWalk(path, access: access, options: options, permissions: permissions)
     }
 
     /// The fallback of ``open(beneath:_:options:permissions:resolve:)``: one component at a time.
-    func walk(_ path: FilePath, access: FileDescriptor.AccessMode, options: FileDescriptor.OpenOptions,
+    func openByDescriptorWalk(_ path: FilePath, access: FileDescriptor.AccessMode, options: FileDescriptor.OpenOptions,
               permissions: FilePermissions?) throws(Errno) -> FileDescriptor {
         guard !path.isAbsolute else { throw .improperLink }
         var names = path.components.map(\.string).filter { $0 != "." }
