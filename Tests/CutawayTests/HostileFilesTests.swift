@@ -358,6 +358,12 @@ import Glibc
         let fd = try proc.open(beneath: FilePath("\(getpid())/maps"), .readOnly)
         defer { try? fd.close() }
         #expect(throws: SafeReadError.tooLarge(limit: 16)) { try fd.readRegularFile(limit: 16) }
+        // The descriptor walk (openat2's stand-in before Linux 5.6) opens what is beneath.
+        mkdir(scratch.path + "/sub", 0o755)
+        try "inside".write(toFile: scratch.path + "/sub/f", atomically: false, encoding: .utf8)
+        let walked = try dir.openByDescriptorWalk("sub/./f", access: .readOnly, options: [], permissions: nil)
+        #expect(try walked.readRegularFile(limit: 100) == Array("inside".utf8))
+        try walked.close()
         // Beneath means beneath: no way out, by .. , absolute path or symlink, openat2 or not.
         symlink("/etc/passwd", scratch.path + "/out")
         for path: FilePath in ["../etc/passwd", "/etc/passwd", "out"] {
