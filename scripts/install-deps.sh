@@ -12,6 +12,7 @@ packages=(
     graphviz     # the dot tool, to check diagrams by hand
     libgraphviz-dev  # libgvc, for rendering diagrams in-process
     pkg-config
+    time         # GNU time: peak RSS in scripts/bench.sh
     docker.io podman runc busybox-static  # real engines for the container tests (started by the tests themselves)
     chromium fonts-dejavu-core            # the diagram test opens index.html headless and takes a screenshot
 )

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <sys/vfs.h>
 
+ssize_t cutaway_getdents64(int fd, void *buffer, size_t size) { return syscall(SYS_getdents64, fd, buffer, size); }
+
 /* Spelled from include/uapi/linux/nsfs.h so that older headers still build. */
 #define CUTAWAY_NSIO 0xb7
 #define CUTAWAY_NS_GET_USERNS _IO(CUTAWAY_NSIO, 0x1)

@@ -51,27 +51,41 @@ public enum GraphvizRenderer {
 
     /// Lays out with `dot` and renders. `.dot` returns the input unchanged.
     public static func render(_ dot: String, as format: DiagramFormat) throws(GraphvizError) -> Data {
-        if format == .dot { return Data(dot.utf8) }
+        try render(dot, as: [format])[format]!
+    }
+
+    /// Lays out once with `dot` and renders every format of `formats` from that one layout
+    /// (`.dot` returns the input). With `releasing: false` the layout and graph are left for
+    /// the process's exit to reclaim: for a short-lived render worker, which then cannot be
+    /// hit by a crash in Graphviz's own clean-up (gvFreeLayout).
+    public static func render(_ dot: String, as formats: [DiagramFormat], releasing: Bool = true) throws(GraphvizError) -> [DiagramFormat: Data] {
+        var out: [DiagramFormat: Data] = [:]
+        let drawn = formats.filter { $0 != .dot }
+        if formats.contains(.dot) { out[.dot] = Data(dot.utf8) }
+        guard !drawn.isEmpty else { return out }
         lock.lock(); defer { lock.unlock() }
         messages = []
         let previous = agseterrf(errorHandler)
         defer { _ = agseterrf(previous) }
         guard let context = gvContext() else { throw .layout("no Graphviz context (are the graphviz plugins installed?)") }
-        defer { gvFreeContext(context) }
+        defer { if releasing { gvFreeContext(context) } }
         // Stable ids: the same DOT gives the same output in every process (StableIDReader).
         guard let graph = StableIDReader.read(dot) else {
             StableIDReader.reset()
             throw .syntax(messages.joined(separator: "; ").isEmpty ? "syntax error" : messages.joined(separator: "; "))
         }
-        defer { agclose(graph); StableIDReader.reset() }
+        defer { if releasing { agclose(graph) }; StableIDReader.reset() }
         guard gvLayout(context, graph, "dot") == 0 else { throw .layout(messages.joined(separator: "; ")) }
-        defer { gvFreeLayout(context, graph) }
-        var buffer: UnsafeMutablePointer<CChar>?
-        var length: UInt32 = 0
-        guard gvRenderData(context, graph, format.rawValue, &buffer, &length) == 0, let buffer else {
-            throw .render(format: format.rawValue, message: messages.joined(separator: "; "))
+        defer { if releasing { gvFreeLayout(context, graph) } }
+        for format in drawn {
+            var buffer: UnsafeMutablePointer<CChar>?
+            var length: UInt32 = 0
+            guard gvRenderData(context, graph, format.rawValue, &buffer, &length) == 0, let buffer else {
+                throw .render(format: format.rawValue, message: messages.joined(separator: "; "))
+            }
+            out[format] = Data(bytes: buffer, count: Int(length))
+            gvFreeRenderData(buffer)
         }
-        defer { gvFreeRenderData(buffer) }
-        return Data(bytes: buffer, count: Int(length))
+        return out
     }
 }

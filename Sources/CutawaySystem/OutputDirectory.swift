@@ -166,6 +166,29 @@ public final class OutputDirectory {
         return target
     }
 
+    /// Like ``write(_:to:permissions:)``, for output produced by a streaming writer: `body`
+    /// gets the temporary file's descriptor; the file is renamed over `name` when it returns.
+    public func writeStreaming(to name: String, permissions: FilePermissions, _ body: (Int32) throws -> Void) throws {
+        try Self.validateName(name)
+        let target = path + (path.hasSuffix("/") ? "" : "/") + name
+        try checkReplaceable(name, target: target)
+        let temporary = ".\(name.prefix(100)).cutaway-\(getpid())-stream"
+        unlinkat(descriptor.rawValue, temporary, 0)
+        let fd = openat(descriptor.rawValue, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, permissions.rawValue)
+        guard fd >= 0 else { throw OutputError.cannotWrite(target, Errno(rawValue: errno)) }
+        do { try body(fd) } catch {
+            close(fd)
+            unlinkat(descriptor.rawValue, temporary, 0)
+            throw error
+        }
+        close(fd)
+        guard renameat(descriptor.rawValue, temporary, descriptor.rawValue, name) == 0 else {
+            let code = errno
+            unlinkat(descriptor.rawValue, temporary, 0)
+            throw OutputError.cannotWrite(target, Errno(rawValue: code))
+        }
+    }
+
     /// write(2) until everything is written; the error, if any.
     private static func writeAll(_ fd: Int32, _ buffer: UnsafeBufferPointer<UInt8>) -> Errno? {
         var offset = 0

@@ -33,7 +33,7 @@ struct Cutaway: ParsableCommand {
           cutaway lesson list           lessons: build a container piece by piece
         """,
         version: "0.1.0",
-        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, RenderCommand.self, CaptureCommand.self, LessonCommand.self]
+        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, RenderCommand.self, CaptureCommand.self, LessonCommand.self, RenderWorkerCommand.self]
     )
 
     static func main() {

@@ -34,13 +34,16 @@ struct DiagramOptions: ParsableArguments {
 
     var wantsDiagram: Bool { !formats.isEmpty }
 
-    /// Renders `dot` in every requested format to `DIR/<name>.<ext>` and returns the paths
-    /// written. `name` may come from data (a container's name): it passes
-    /// ``FileNameSanitiser`` first, so `q/../../x` is written as `q-x.dot` inside DIR.
+    /// Renders `dot` in every requested format to `DIR/<name>.<ext>` (one layout for all of
+    /// them) and returns the paths written. `name` may come from data (a container's name):
+    /// it passes ``FileNameSanitiser`` first, so `q/../../x` is written as `q-x.dot` inside DIR.
     func write(_ dot: String, name: String) throws -> [String] {
         let dir = try DiagramWriter.open(outputDirectory ?? "output")
         let safe = FileNameSanitiser.component(name)
-        return try parsedFormats.map { format in try DiagramWriter.write(dot, format: format, name: safe, in: dir) }
+        let formats = try parsedFormats
+        let rendered: [DiagramFormat: Data]
+        do { rendered = try GraphvizRenderer.render(dot, as: formats) } catch { throw CutawayFailure("\(dir.path)/\(safe): \(error)") }
+        return try formats.map { format in try DiagramWriter.write(rendered[format]!, name: "\(safe).\(format.fileExtension)", in: dir) }
     }
 }
 
@@ -61,6 +64,15 @@ enum DiagramWriter {
     @discardableResult
     static func write(_ bytes: some Collection<UInt8>, name: String, in dir: OutputDirectory, permissions: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]) throws -> String {
         do { return try dir.write(bytes, to: name, permissions: permissions) } catch { throw CutawayFailure(error.description) }
+    }
+
+    /// Writes `bytes` to `path` (`DIR/NAME`) the safe way: DIR opened as an ``OutputDirectory``,
+    /// NAME written as a temporary file renamed into place (render workers write this way).
+    @discardableResult
+    static func write(_ bytes: some Collection<UInt8>, toPath path: String, permissions: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]) throws -> String {
+        let file = FilePath(path)
+        let dir = try open(file.removingLastComponent().isEmpty ? "." : file.removingLastComponent().string)
+        return try write(bytes, name: file.lastComponent?.string ?? "", in: dir, permissions: permissions)
     }
 
     /// Renders `dot` as `format` into `dir/<name>.<ext>`.

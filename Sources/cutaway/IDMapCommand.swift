@@ -40,7 +40,7 @@ struct IDMapCommand: ParsableCommand {
         if diagram.wantsDiagram {
             for path in try diagram.write(IDMapDiagram.dot(chain, index: index), name: "idmap-\(pid)") { print("wrote \(path)") }
         } else if json {
-            FileHandleOutput.standardOutput(try JSONOutput.string(IDMapJSON(chain: chain)))
+            try JSONOutput.print(IDMapJSON(chain: chain))
         } else {
             FileHandleOutput.standardOutput(IDMapReport.render(chain, index: index))
         }

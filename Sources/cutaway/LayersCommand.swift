@@ -125,7 +125,7 @@ struct LayersCommand: ParsableCommand {
             let first = objects.removeFirst()
             var extra: [String: AnyEncodable] = ["otherOverlays": AnyEncodable(objects)]
             if let container { extra["container"] = AnyEncodable(ContainerJSON(container: container, index: index)) }
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "overlay", value: first, extra: extra).flattened()))
+            try JSONOutput.print(Wrapped(key: "overlay", value: first, extra: extra).flattened())
         } else {
             var out = ""
             for (n, (inspection, title)) in inspections.enumerated() {

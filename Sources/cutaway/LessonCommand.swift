@@ -47,7 +47,7 @@ struct LessonCommand: ParsableCommand {
             let lessons = try lib.names.map { try LessonCommand.lesson($0, in: lib) }
             if json {
                 struct Entry: Encodable { var name: String; var title: String; var goal: String; var steps: Int; var checks: Int }
-                FileHandleOutput.standardOutput(try JSONOutput.string(["lessons": lessons.map { Entry(name: $0.name, title: $0.title, goal: $0.goal, steps: $0.steps.count, checks: $0.checkCount) }]))
+                try JSONOutput.print(["lessons": lessons.map { Entry(name: $0.name, title: $0.title, goal: $0.goal, steps: $0.steps.count, checks: $0.checkCount) }])
             } else {
                 for l in lessons { print("\(l.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(l.title)") }
             }

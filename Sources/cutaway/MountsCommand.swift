@@ -105,11 +105,11 @@ struct MountsCommand: ParsableCommand {
             for path in try diagram.write(dot, name: table.mountNamespace == 0 ? "mounts" : "mounts-\(table.mountNamespace)") { print("wrote \(path)") }
         } else if json {
             let groups = PeerGroup.groups(touching: table.mounts, in: allTables)
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "mounts", value: table.mounts, extra: [
+            try JSONOutput.print(Wrapped(key: "mounts", value: table.mounts, extra: [
                 "mountNamespace": AnyEncodable(table.mountNamespace == 0 ? nil : table.mountNamespace),
                 "readFrom": AnyEncodable(table.readFrom == 0 ? nil : table.readFrom),
                 "peerGroups": AnyEncodable(groups.map(PeerGroupJSON.init)),
-            ])))
+            ]))
         } else {
             FileHandleOutput.standardOutput(MountReport.render(table: table, allTables: allTables, title: title, namer: namer))
         }
@@ -138,7 +138,7 @@ extension MountsCommand {
             let dot = MountCompareDiagram.dot(comparison, nameA: "\(names[0]) (mnt:\(tables[0].mountNamespace))", nameB: "\(names[1]) (mnt:\(tables[1].mountNamespace))")
             for path in try diagram.write(dot, name: "mounts-compare-\(compare[0])-\(compare[1])") { print("wrote \(path)") }
         } else if json {
-            FileHandleOutput.standardOutput(try JSONOutput.string(MountCompareJSON(comparison)))
+            try JSONOutput.print(MountCompareJSON(comparison))
         } else {
             FileHandleOutput.standardOutput(MountCompareReport.render(comparison, nameA: names[0], nameB: names[1]))
         }

@@ -1,4 +1,5 @@
 import CutawayModel
+import CutawayRender
 import Foundation
 
 /// Everything cutaway prints passes ``TerminalText/escapeKeepingLines(_:)``: whatever a
@@ -13,16 +14,20 @@ enum FileHandleOutput {
     }
 }
 
+/// Every `--json` goes through here: ``JSONStreamEncoder`` writes the bytes straight to the
+/// descriptor (the README's JSON contract: pretty-printed, keys sorted, slashes unescaped).
 enum JSONOutput {
-    static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return e
+    /// Prints `value` as JSON and a newline to standard output.
+    static func print<T: Encodable>(_ value: T) throws {
+        try JSONStreamEncoder().write(value, to: STDOUT_FILENO)
     }
 
-    /// JSON for standard output: DEL, C1 and bidi controls written as `\\uHHHH` escapes.
-    static func string<T: Encodable>(_ value: T) throws -> String {
-        TerminalText.escapeJSON(String(decoding: try encoder().encode(value), as: UTF8.self)) + "\n"
+    /// Writes `value` as JSON (no trailing newline) to a new or truncated file at `path`.
+    static func write<T: Encodable>(_ value: T, toFile path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw JSONWriteError(errno: errno) }
+        defer { close(fd) }
+        try JSONStreamEncoder().write(value, to: fd, trailingNewline: false)
     }
 }
 
@@ -35,7 +40,7 @@ struct Wrapped<T: Encodable>: Encodable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: AnyCodingKey.self)
         try c.encode(value, forKey: AnyCodingKey(key))
-        for (k, v) in extra { try c.encode(v, forKey: AnyCodingKey(k)) }
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { try c.encode(v, forKey: AnyCodingKey(k)) }
     }
 }
 
@@ -51,7 +56,7 @@ struct Flattened<T: Encodable>: Encodable {
     func encode(to encoder: any Encoder) throws {
         try wrapped.value.encode(to: encoder)
         var c = encoder.container(keyedBy: AnyCodingKey.self)
-        for (k, v) in wrapped.extra { try c.encode(v, forKey: AnyCodingKey(k)) }
+        for (k, v) in wrapped.extra.sorted(by: { $0.key < $1.key }) { try c.encode(v, forKey: AnyCodingKey(k)) }
     }
 }
 

@@ -28,6 +28,8 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
     var formats: [String] = []
 
+    @OptionGroup var scope: FocusOptions
+
     func validate() throws { _ = try DiagramOptions.parse(formats) }
 
     func run() throws {
@@ -38,7 +40,8 @@ struct RenderCommand: ParsableCommand {
         let report = TerminalText.escapeKeepingLines(SnapshotReport.render(snapshot))
         let directory = try DiagramWriter.open(dir)
         try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
-        let written = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats))
+        let focus = try scope.focus(snapshot)
+        let written = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
         for path in written { FileHandleOutput.standardOutput("wrote \(path)\n") }
     }
 }

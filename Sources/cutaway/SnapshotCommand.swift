@@ -24,6 +24,7 @@ struct SnapshotCommand: ParsableCommand {
           cutaway snapshot                          writes output/snapshot-<host>-<time>/
           cutaway snapshot --output /tmp/snap
           cutaway snapshot --json > host.json
+          cutaway snapshot --pid 1234               diagrams and page of one process only
         """
     )
 
@@ -34,6 +35,8 @@ struct SnapshotCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var source: SourceOptions
+
+    @OptionGroup var scope: FocusOptions
 
     @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
     var formats: [String] = []
@@ -46,7 +49,7 @@ struct SnapshotCommand: ParsableCommand {
         var snapshot = try source.load()
         if snapshot.origin == "live" { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
         if json {
-            FileHandleOutput.standardOutput(try JSONOutput.string(snapshot))
+            try JSONOutput.print(snapshot)
             return
         }
         // The host name comes from data (a saved snapshot can say anything): sanitised.
@@ -56,9 +59,14 @@ struct SnapshotCommand: ParsableCommand {
         let directory = try DiagramWriter.open(path)
         let dir = directory.path
         // snapshot.json holds every process's command line: owner-only.
-        try DiagramWriter.write(try JSONOutput.encoder().encode(snapshot), name: "snapshot.json", in: directory, permissions: [.ownerReadWrite])
+        do {
+            try directory.writeStreaming(to: "snapshot.json", permissions: [.ownerReadWrite]) { fd in
+                try JSONStreamEncoder().write(snapshot, to: fd, trailingNewline: false)
+            }
+        } catch { throw CutawayFailure("\(error)") }
         try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
-        let diagrams = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats))
+        let focus = try scope.focus(snapshot)
+        let diagrams = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
         var summary = SnapshotReport.summary(snapshot)
         summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
         summary += "wrote \(diagrams.count - 1) diagram files and \(dir)/index.html (open it in a browser)\n"

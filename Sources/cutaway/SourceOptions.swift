@@ -2,6 +2,7 @@ import ArgumentParser
 import CutawayModel
 import CutawayReaders
 import CutawaySystem
+import CutawayRender
 import Foundation
 import SystemPackage
 
@@ -22,8 +23,9 @@ struct SourceOptions: ParsableArguments {
     /// The most bytes read from a saved snapshot.
     static let snapshotLimit = 1 << 30
 
-    /// Reads the snapshot and reports input problems (malformed lines) on stderr.
-    func load() throws -> Snapshot {
+    /// Reads the snapshot and reports input problems (malformed lines) on stderr. A scan reads
+    /// what `scan` asks for; `engines: false` skips asking the container engines.
+    func load(scan: SnapshotScanner.Options = .init(), engines: Bool = true) throws -> Snapshot {
         var snapshot: Snapshot
         if let file = snapshotFile {
             let data: Data
@@ -39,10 +41,10 @@ struct SourceOptions: ParsableArguments {
         } else if let dir = captureDirectory {
             let source: DirectoryProcSource
             do { source = try DirectoryProcSource.capture(at: dir) } catch { throw CutawayFailure(error.description) }
-            snapshot = SnapshotScanner(source: source).scan()
+            snapshot = SnapshotScanner(source: source, options: scan).scan().withVisibilityHints()
         } else {
-            var live = SnapshotScanner(source: DirectoryProcSource.live()).scan()
-            live.containers = EngineDiscovery.discover(snapshot: live).containers
+            var live = SnapshotScanner(source: DirectoryProcSource.live(), options: scan).scan().withVisibilityHints()
+            if engines { live.containers = EngineDiscovery.discover(snapshot: live).containers }
             snapshot = live
         }
         for d in snapshot.diagnostics { FileHandleOutput.standardError("\(d)\n") }

@@ -1,4 +1,5 @@
 import CutawayModel
+import CutawayRender
 import CutawayReaders
 import Foundation
 import Testing
@@ -28,7 +29,7 @@ import Testing
         // pid 1 of the capture host refused even root; the replay says so instead of guessing.
         #expect(s.visibility.deniedPIDs.contains(1))
         #expect(!s.visibility.complete)
-        #expect(s.visibility.hints.contains { $0.contains("permission denied") })
+        #expect(VisibilityHints.sentences(s.visibility).contains { $0.contains("permission denied") })
         #expect(s.origin == "capture:\(dir)")
     }
 

@@ -133,8 +133,8 @@ import Testing
 
     @Test func hostileNamesAreEscapedInDOTSVGAndHTML() throws {
         let s = hostile()
-        var rendered: [(SnapshotDiagrams.Item, svg: Data)] = []
-        for item in SnapshotDiagrams.items(s) {
+        let items = SnapshotDiagrams.items(s)
+        for item in items {
             #expect(GraphvizRenderer.syntaxError(in: item.dot) == nil, "\(item.name): hostile names broke the DOT")
             // Quoted DOT strings are plain text; HTML-like labels (outside quotes) must carry entities only.
             #expect(!Self.outsideQuotes(item.dot).contains("<script"), "\(item.name): raw <script> in an HTML-like label")
@@ -144,12 +144,13 @@ import Testing
             #expect(svgIsXML(svg), "\(item.name).svg is not XML")
             let text = String(decoding: svg, as: UTF8.self)
             #expect(!text.contains("<script") && !text.contains("<img") && !text.contains("<b>"), "\(item.name).svg has unescaped markup")
-            rendered.append((item, svg))
         }
-        let page = SnapshotDiagrams.html(s, report: "<script>alert(1)</script> & \"", rendered: rendered)
-        #expect(!page.contains("<script") && !page.contains("<b>host") && !page.contains("<img src=x"))
+        let page = SnapshotDiagrams.html(s, report: "<script>alert(1)</script> & \"", items: items)
+        // Exactly the page's own two script elements (data and code); nothing from the snapshot opens a tag.
+        #expect(page.components(separatedBy: "<script").count == 3)
+        #expect(!page.contains("<script>alert") && !page.contains("<b>host") && !page.contains("<img src=x") && !page.contains("</script><script"))
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;"))
-        #expect(page.contains("data:image/svg+xml;base64,"))
+        #expect(page.contains("script-src 'sha256-") && page.contains("default-src 'none'") && !page.contains("unsafe-inline"))
         #expect(DOT.quote("a\"b\\N\nc") == #""a\"b\\N\nc""#)
         #expect(DOT.html("<&>\"'") == "&lt;&amp;&gt;&quot;&#39;")
     }
@@ -168,5 +169,30 @@ import Testing
         #expect(png.starts(with: [0x89, 0x50, 0x4e, 0x47]))
         // A blank page compresses to a few kilobytes; diagrams and text do not.
         #expect(png.count > 50_000, "screenshot is only \(png.count) bytes: the page looks empty")
+    }
+
+    /// `render` draws every diagram in worker processes (one layout, every format from it):
+    /// each SVG has the lines Graphviz makes of that diagram's DOT in this process (Graphviz
+    /// may emit clusters in another order from one process to the next), and no worker
+    /// outlives the command.
+    @Test func renderWorkersWriteEveryDiagramInEveryFormat() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-workers-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try TestSupport.cutaway("render", Self.demoFile, "--output", dir, "--format", "png,dot")
+        #expect(r.status == 0, "\(r.stderr)")
+        let items = SnapshotDiagrams.items(try demo())
+        #expect(items.count > 3)
+        for item in items {
+            let svg = try String(contentsOfFile: "\(dir)/\(item.name).svg", encoding: .utf8)
+            let here = String(decoding: try GraphvizRenderer.render(item.dot, as: .svg), as: UTF8.self)
+            #expect(svg.split(separator: "\n").sorted() == here.split(separator: "\n").sorted(), "\(item.name).svg")
+            let png = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(item.name).png"))
+            #expect(png.starts(with: [0x89, 0x50, 0x4e, 0x47]), "\(item.name).png")
+            #expect(try String(contentsOfFile: "\(dir)/\(item.name).dot", encoding: .utf8) == item.dot)
+        }
+        let page = try String(contentsOfFile: "\(dir)/index.html", encoding: .utf8)
+        #expect(items.allSatisfy { page.contains($0.name + ".svg") }, "the page names every diagram")
+        let workers = try TestSupport.run("/usr/bin/pgrep", ["-f", "cutaway render-worker"])
+        #expect(workers.text.isEmpty, "a render worker outlived the command: \(workers.text)")
     }
 }

@@ -1,4 +1,5 @@
 import CutawayModel
+import CutawayRender
 @testable import CutawayReaders
 import Testing
 
@@ -87,7 +88,7 @@ final class ScriptedProcSource: ProcSource {
         let s = SnapshotScanner(source: src).scan()
         #expect(s.visibility.processesDenied == 1 && s.visibility.deniedPIDs == [50])
         #expect(!s.visibility.complete && !s.visibility.readerIsRoot)
-        #expect(s.visibility.hints.first?.contains("run cutaway as root") == true)
+        #expect(VisibilityHints.sentences(s.visibility).first?.contains("run cutaway as root") == true)
         #expect(s.processes.first { $0.pid == 50 }?.namespaces.isEmpty == true)
         #expect(s.namespaces.allSatisfy { !$0.pids.contains(50) })
     }

@@ -10,6 +10,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/// getdents64(2): directory entries of `fd` as struct linux_dirent64 records into `buffer`;
+/// returns the bytes filled, 0 at the end.
+ssize_t cutaway_getdents64(int fd, void *buffer, size_t size);
+
 /// NS_GET_USERNS: a new fd for the user namespace that owns the namespace `fd` refers to.
 int cutaway_ns_get_userns(int fd);
 /// NS_GET_PARENT: a new fd for the parent of a pid or user namespace.

@@ -26,6 +26,9 @@ public struct NamespaceTree: Sendable {
 
     public var roots: [Node] { rootSlots.map { Node(namespace: namespaces[$0], slot: $0) } }
 
+    /// The children of `node`, in display order.
+    public func children(of node: Node) -> [Node] { children[node.slot].map { Node(namespace: namespaces[$0], slot: $0) } }
+
     public init(snapshot: Snapshot, relation: Relation, types: Set<NamespaceType> = Set(NamespaceType.allCases)) {
         let all = snapshot.namespaces
         // Keys are (type, inode); the edge always points at a namespace of a known type.

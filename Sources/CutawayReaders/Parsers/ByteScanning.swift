@@ -74,4 +74,22 @@ enum ByteScanning {
         if bytes.count > limit { s += "…" }
         return s + "\""
     }
+
+    /// Whether `needle` (ASCII) occurs in `bytes`.
+    static func contains(_ bytes: ArraySlice<UInt8>, _ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { n in
+            guard let first = n.first, bytes.count >= n.count else { return false }
+            var i = bytes.startIndex
+            let last = bytes.endIndex - n.count
+            while i <= last {
+                if bytes[i] == first {
+                    var j = 1
+                    while j < n.count, bytes[i + j] == n[j] { j += 1 }
+                    if j == n.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
 }

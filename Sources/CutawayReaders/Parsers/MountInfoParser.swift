@@ -105,4 +105,24 @@ public enum MountInfoParser {
         }
         return (mounts, diagnostics)
     }
+
+    /// Only the nsfs mounts of a whole file (the namespace holders), for scans that need no
+    /// mount tree: a line is parsed only when it holds the bytes `nsfs`; malformed lines
+    /// among those become diagnostics as in ``parse(_:file:)``.
+    public static func parseNamespaceFiles(_ data: [UInt8], file: String) -> (mounts: [Mount], diagnostics: [Diagnostic]) {
+        var mounts: [Mount] = []
+        var diagnostics: [Diagnostic] = []
+        var n = 0
+        for line in ByteScanning.lines(data) {
+            n += 1
+            guard ByteScanning.contains(line, "nsfs") else { continue }
+            do {
+                let m = try parseLine(line)
+                if m.isNamespaceFile { mounts.append(m) }
+            } catch {
+                diagnostics.append(Diagnostic(file: file, line: n, message: error.description))
+            }
+        }
+        return (mounts, diagnostics)
+    }
 }

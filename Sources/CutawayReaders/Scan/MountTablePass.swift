@@ -1,0 +1,61 @@
+import CutawayModel
+
+/// Pass 4, mount tables: one `PID/mountinfo` per mount namespace, from the first member
+/// (lowest pid) that lets cutaway read it. Tables are read and parsed in parallel and kept
+/// in inode order; malformed lines become diagnostics. Counts mount namespaces with no
+/// readable table.
+///
+/// With ``Scope/namespaceFilesOnly`` only the nsfs mounts are kept (what the bind-mount
+/// holder pass needs, e.g. for `cutaway namespaces`): each line is checked for the bytes
+/// `nsfs` before it is parsed, and the tables do not go into the snapshot.
+public struct MountTablePass: ScanPass {
+    public enum Scope: Sendable { case all, namespaceFilesOnly }
+    public var scope: Scope
+
+    public init(scope: Scope = .all) { self.scope = scope }
+
+    public func run(_ state: inout ScanState, source: any ProcSource) {
+        let keys = state.ledger.order.filter { $0.type == .mnt }.sorted { $0.inode < $1.inode }
+        let members = keys.map { state.ledger[$0]!.pids.sorted() }
+        let scope = scope
+        let read = ParallelMap.map(keys.count, concurrent: source is DirectoryProcSource) { i -> (table: MountTable?, diagnostics: [Diagnostic]) in
+            var refusals: [Diagnostic] = []
+            for pid in members[i] {
+                guard let dir = ProcessDirectory.open(pid, in: source) else { continue }
+                let file = "\(source.rootDescription)/\(pid)/mountinfo"
+                let data: [UInt8]
+                do throws(ProcReadError) { data = try dir.readFile("mountinfo") } catch {
+                    // A FIFO, device or link where mountinfo should be (a planted capture): say so.
+                    if error.isRefusal { refusals.append(Diagnostic(file: file, message: "not read: \(error)")) }
+                    continue
+                }
+                let parsed = scope == .all ? MountInfoParser.parse(data, file: file) : MountInfoParser.parseNamespaceFiles(data, file: file)
+                return (MountTable(mountNamespace: keys[i].inode, readFrom: pid, mounts: parsed.mounts), refusals + parsed.diagnostics)
+            }
+            return (nil, refusals)
+        }
+        for (i, result) in read.enumerated() where !members[i].isEmpty {
+            state.diagnostics.append(contentsOf: result.diagnostics)
+            guard let table = result.table else { state.visibility.mountTablesUnreadable += 1; continue }
+            state.mountTables.append(table)
+        }
+    }
+}
+
+/// Pass 5, bind-mount holders: every nsfs mount in a mount table (`ip netns add` bind-mounts
+/// `/proc/PID/ns/net` on `/run/netns/NAME`) holds its namespace; recorded with the table's
+/// mount namespace, mount id and mount point.
+public struct BindMountHolderPass: ScanPass {
+    public init() {}
+
+    public func run(_ state: inout ScanState, source: any ProcSource) {
+        for table in state.mountTables {
+            for m in table.mounts where m.isNamespaceFile {
+                guard let (type, inode) = NamespaceLinkParser.parse(m.root.bytes) else { continue }
+                state.ledger.note(type, inode, via: "\(table.readFrom)/root" + (m.mountPoint.utf8String ?? m.mountPoint.lossyString)) {
+                    $0.holders.append(.init(kind: .bindMount, pid: table.readFrom, path: m.mountPoint, mountNamespace: table.mountNamespace, mountID: m.id))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+
+/// Runs independent reads on every core and returns their results in input order, so that
+/// what a scan records does not depend on which thread finished first.
+enum ParallelMap {
+    /// Worker threads for a scan: the cores this process may use.
+    static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// `transform(i)` for `i` in `0..<count`, in order. Runs on `workers` threads when
+    /// `concurrent` is set and there is enough work; one after another otherwise.
+    static func map<T>(_ count: Int, concurrent: Bool, _ transform: (Int) -> T) -> [T] {
+        guard concurrent, workers > 1, count >= 16 else { return (0..<count).map(transform) }
+        return mapPerWorker(count) { _, i in transform(i) }
+    }
+}
+
+extension ParallelMap {
+    /// Like ``map(_:concurrent:_:)``, always on `workers` threads, telling `transform` which
+    /// worker (0..<workers) runs it, for per-thread state such as a memoizing inspector.
+    static func mapPerWorker<T>(_ count: Int, _ transform: (_ worker: Int, _ index: Int) -> T) -> [T] {
+        let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let out = UncheckedBox(slots)
+        withoutActuallyEscaping(transform) { escaping in
+            let work = UncheckedBox(escaping)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var i = worker
+                while i < count {
+                    out.value[i] = work.value(worker, i)
+                    i += workers
+                }
+            }
+        }
+        return slots.map { $0! }
+    }
+}
+
+/// Hands a value to `concurrentPerform`'s workers. Safe here because each worker writes
+/// only its own slots and the sources read by `transform` are stateless readers.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

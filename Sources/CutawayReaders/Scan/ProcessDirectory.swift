@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CLinuxSyscalls
+import CutawayModel
+import SystemPackage
+
+/// The files of one process (`PID/...`), read relative to its directory.
+///
+/// For the live `/proc` this is a directory descriptor of `/proc/PID`, opened once: every
+/// read is an `openat(2)`/`readlinkat(2)` relative to it, so the kernel looks up the pid
+/// once per process instead of once per file, and a pid reused mid-scan cannot mix two
+/// processes' files. For any other ``ProcSource`` (a capture, a scripted test source, a
+/// recording), the reads go through the source's path-based methods.
+enum ProcessDirectory {
+    case paths(any ProcSource, prefix: String)
+    case descriptor(DescriptorDirectory)
+
+    /// Opens `pid`'s directory; nil when the process is gone or its directory refused.
+    static func open(_ pid: Int32, in source: any ProcSource) -> ProcessDirectory? {
+        // Only the live reader itself: a recording source must see every read to record it.
+        if source is DirectoryProcSource, source.rootDescription == "/proc", let dir = DescriptorDirectory(path: "/proc/\(pid)") {
+            return .descriptor(dir)
+        }
+        return .paths(source, prefix: "\(pid)/")
+    }
+
+    func readFile(_ name: String, limit: Int = 1 << 26) throws(ProcReadError) -> [UInt8] {
+        switch self {
+        case .paths(let source, let prefix): try source.readFile(prefix + name)
+        case .descriptor(let dir): try dir.readFile(name, limit: limit)
+        }
+    }
+
+    func readLink(_ name: String) throws(ProcReadError) -> [UInt8] {
+        switch self {
+        case .paths(let source, let prefix): try source.readLink(prefix + name)
+        case .descriptor(let dir): try dir.readLink(name)
+        }
+    }
+
+    func listDirectory(_ name: String) throws(ProcReadError) -> [String] {
+        switch self {
+        case .paths(let source, let prefix): try source.listDirectory(prefix + name)
+        case .descriptor(let dir): try dir.listDirectory(name)
+        }
+    }
+
+    /// The number of threads, when one `fstatat` can tell: procfs gives `PID/task` a link
+    /// count of 2 + threads (proc(5) does not promise it, so only the live source asks).
+    func threadCount() -> Int? {
+        switch self {
+        case .paths: nil
+        case .descriptor(let dir): dir.linkCount("task").map { $0 - 2 }
+        }
+    }
+}
+
+/// An `O_PATH`-free, read-only directory descriptor and the `*at` reads relative to it.
+final class DescriptorDirectory {
+    let fd: Int32
+
+    init?(path: String) {
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Reads a whole file (proc files report size 0: read until EOF), at most `limit` bytes.
+    func readFile(_ name: String, limit: Int) throws(ProcReadError) -> [UInt8] {
+        let file = openat(fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard file >= 0 else { throw ProcReadError(errno: Errno(rawValue: errno)) }
+        defer { close(file) }
+        var out = [UInt8](repeating: 0, count: 4096)
+        var used = 0
+        while true {
+            if used == out.count {
+                guard out.count < limit else { break }
+                out.append(contentsOf: repeatElement(0, count: min(out.count, limit - out.count)))
+            }
+            let n = out.withUnsafeMutableBytes { raw in read(file, raw.baseAddress! + used, raw.count - used) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ProcReadError(errno: Errno(rawValue: errno))
+            }
+            if n == 0 { break }
+            used += n
+        }
+        out.removeSubrange(used...)
+        return out
+    }
+
+    func readLink(_ name: String) throws(ProcReadError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while true {
+            let n = buffer.withUnsafeMutableBufferPointer { buf in
+                buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { readlinkat(fd, name, $0, buf.count) }
+            }
+            if n < 0 { throw ProcReadError(errno: Errno(rawValue: errno)) }
+            if n < buffer.count { return Array(buffer[0..<n]) }
+            guard buffer.count < 1 << 16 else { return buffer }
+            buffer = [UInt8](repeating: 0, count: buffer.count * 4)
+        }
+    }
+
+    func linkCount(_ name: String) -> Int? {
+        var st = stat()
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return Int(st.st_nlink)
+    }
+
+    /// The names in a subdirectory, read with getdents64(2) straight into one buffer (no
+    /// `DIR` stream: no extra fcntl/fstat per directory).
+    func listDirectory(_ name: String) throws(ProcReadError) -> [String] {
+        let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        guard sub >= 0 else { throw ProcReadError(errno: Errno(rawValue: errno)) }
+        defer { close(sub) }
+        var names: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 32768)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { raw in cutaway_getdents64(sub, raw.baseAddress!, raw.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ProcReadError(errno: Errno(rawValue: errno))
+            }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { raw in
+                // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+                var offset = 0
+                while offset < n {
+                    let reclen = Int(raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
+                    let nameBytes = UnsafeRawBufferPointer(rebasing: raw[(offset + 19)..<(offset + reclen)])
+                    let length = nameBytes.firstIndex(of: 0) ?? nameBytes.count
+                    let isDot = length == 1 && nameBytes[0] == 0x2E
+                    let isDotDot = length == 2 && nameBytes[0] == 0x2E && nameBytes[1] == 0x2E
+                    if !isDot && !isDotDot { names.append(String(decoding: nameBytes[..<length], as: UTF8.self)) }
+                    offset += reclen
+                }
+            }
+        }
+        return names
+    }
+}
+

@@ -1,0 +1,128 @@
+import CutawayModel
+import CutawayReaders
+import CutawayRender
+import Foundation
+import Testing
+
+/// The streaming JSON writer gives the exact bytes of Foundation's `JSONEncoder` with the
+/// contract's settings (pretty-printed, sorted keys, unescaped slashes), on the committed
+/// snapshots, a capture replay, hostile names and the shapes the CLI's views use.
+@Suite struct JSONStreamEncoderTests {
+    func foundation<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return [UInt8](try e.encode(value))
+    }
+
+    func expectSameBytes<T: Encodable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expected = try foundation(value)
+        let streamed = try JSONStreamEncoder().encode(value)
+        if streamed != expected {
+            let at = zip(streamed, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(streamed.count, expected.count)
+            let context = { (b: [UInt8]) in String(decoding: b[max(0, at - 80)..<min(b.count, at + 80)], as: UTF8.self) }
+            Issue.record("first difference at byte \(at):\n--- streamed\n\(context(streamed))\n--- JSONEncoder\n\(context(expected))", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func demoSnapshotIsByteForByteFoundations() throws {
+        try expectSameBytes(try DiagramTests().demo())
+    }
+
+    @Test func captureReplayIsByteForByteFoundations() throws {
+        let source = try DirectoryProcSource.capture(at: TestSupport.scenarioFixture)
+        try expectSameBytes(SnapshotScanner(source: source).scan())
+    }
+
+    @Test func hostileNamesAndBase64SiblingsAreByteForByteFoundations() throws {
+        let s = DiagramTests().hostile()
+        try expectSameBytes(s)
+        let text = String(decoding: try JSONStreamEncoder().encode(s), as: UTF8.self)
+        #expect(text.contains("\"mountPointBase64\" : "), "an invalid UTF-8 name needs its exact bytes")
+        let back = try JSONDecoder().decode(Snapshot.self, from: Data(try JSONStreamEncoder().encode(s)))
+        #expect(back.mountTables[0].mounts[1].mountPoint == s.mountTables[0].mounts[1].mountPoint)
+    }
+
+    struct Edge: Encodable {
+        var text = "q\"\\/\u{1}\u{8}\u{c}\n\r\t\u{1b}\u{1f}\u{7f}\u{fffd}\u{2028}é😀"
+        var empty: [Int] = []
+        var emptyObject: [String: Int] = [:]
+        var dictionary: [String: [Int]] = ["b": [1], "B": [], "a10": [2, 3], "a9": [], "": [0]]
+        var byType: [NamespaceType: UInt64] = [.user: 1, .pid: 2, .mnt: 3, .net: 4]
+        var optional: Int? = nil
+        var present: Int? = -42
+        var flags = [true, false]
+        var numbers: [UInt64] = [0, 7, UInt64.max]
+        var signed: [Int64] = [Int64.min, -1, Int64.max]
+        var nested = [[String: String]](repeating: ["z": "1", "a": "2"], count: 3)
+        var zLast = 1
+        var aFirst = 2
+    }
+
+    @Test func escapesOrderAndEmptyContainersMatch() throws {
+        try expectSameBytes(Edge())
+        try expectSameBytes([Edge(), Edge()])
+        try expectSameBytes([Int]())
+        try expectSameBytes("top-level / string")
+    }
+
+    /// Hand-written `encode(to:)` with nested containers and a second container request on
+    /// the same encoder (how the CLI flattens an object and adds keys).
+    struct Handwritten: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: AnyCodingKey.self)
+            try c.encode(3, forKey: "z")
+            var list = c.nestedUnkeyedContainer(forKey: "list")
+            for i in 0..<3 {
+                var o = list.nestedContainer(keyedBy: AnyCodingKey.self)
+                try o.encode(i, forKey: "y")
+                try o.encode("x\(i)", forKey: "x")
+                var inner = o.nestedUnkeyedContainer(forKey: "inner")
+                try inner.encode(i)
+            }
+            var object = c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: "object")
+            try object.encodeNil(forKey: "n")
+            try c.encode("after", forKey: "a")
+            var again = encoder.container(keyedBy: AnyCodingKey.self)
+            try again.encode(true, forKey: "m")
+        }
+    }
+
+    @Test func nestedAndRepeatedContainersMatch() throws {
+        try expectSameBytes(Handwritten())
+        try expectSameBytes(["k": Handwritten()])
+    }
+
+    @Test func streamsToADescriptorInChunks() throws {
+        let big = (0..<3_000).map { Edge(zLast: $0) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-json-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        try JSONStreamEncoder().write(["items": big], to: fd)
+        try JSONStreamEncoder().write(big, to: fd)
+        close(fd)
+        let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written == (try foundation(["items": big])) + [0x0A] + (try foundation(big)) + [0x0A])
+    }
+
+    struct Big: Encodable {
+        var zItems: [Edge]
+        var middle = "m"
+        var aFirst = 1
+    }
+
+    /// Over 4 MiB inside the top-level object: its complete entries go to an unlinked
+    /// temporary file and come back in key order.
+    @Test func spillsALargeTopLevelObjectAndKeepsKeyOrder() throws {
+        let big = Big(zItems: (0..<9_000).map { Edge(zLast: $0) })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-json-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        try JSONStreamEncoder().write(big, to: fd, trailingNewline: false)
+        close(fd)
+        let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written.count > 4 << 20)
+        #expect(written == (try foundation(big)))
+    }
+}

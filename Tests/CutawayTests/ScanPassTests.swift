@@ -1,0 +1,106 @@
+import CutawayModel
+@testable import CutawayReaders
+import Testing
+
+/// Each pass of the scanner alone, on a scripted source: what it reads, what it records, and
+/// that it records in pid/inode order whatever order the source lists things in.
+@Suite struct ScanPassTests {
+    let host: [NamespaceType: UInt64] = [.user: 1, .pid: 2, .mnt: 3, .net: 4, .ipc: 5, .uts: 6, .cgroup: 7, .time: 8]
+    let reader = ReaderInfo(pid: 10, uid: 0, hostname: "h", kernelRelease: "6.18", takenAt: "t", namespaceHierarchy: true, namespaceIDs: false)
+
+    func source() -> ScriptedProcSource {
+        let src = ScriptedProcSource()
+        src.directories[""] = ["30", "10", "20", "self"]
+        src.addProcess(10, ns: host, mountinfo: "1 0 8:1 / / rw - ext4 /dev/sda rw\n")
+        var other = host
+        other[.net] = 40; other[.mnt] = 30
+        src.addProcess(20, ns: other, mountinfo: "1 0 8:1 / / rw - ext4 /dev/sda rw\n7 1 0:4 net:[44] /run/netns/blue rw shared:1 - nsfs nsfs rw\nbroken\n")
+        src.addProcess(30, ns: host)
+        src.links["30/ns/pid_for_children"] = "pid:[50]"
+        return src
+    }
+
+    @Test func processPassRecordsMembersAndForChildrenInPidOrder() {
+        var state = ScanState(reader: reader)
+        ProcessPass().run(&state, source: source())
+        #expect(state.pids == [10, 20, 30])
+        #expect(state.processes.map(\.pid) == [10, 20, 30])
+        #expect(state.ledger[.init(.net, 40)]?.pids == [20])
+        #expect(state.ledger[.init(.net, 4)]?.pids == [10, 30])
+        #expect(state.ledger[.init(.pid, 50)]?.holders == [NamespaceHolder(kind: .pidForChildren, pid: 30)])
+        #expect(state.ledger.order.first == .init(.cgroup, 7), "first seen: pid 10's links in type order")
+    }
+
+    @Test func processPassWithoutDetailsReadsOnlyTheLinks() {
+        let src = source()
+        src.errors["20/status"] = .permissionDenied
+        var state = ScanState(reader: reader)
+        ProcessPass(details: false, commandLines: false).run(&state, source: src)
+        #expect(state.processes.map(\.pid) == [10, 20, 30], "status is not read, so its refusal does not drop pid 20")
+        #expect(state.processes.allSatisfy { $0.command.isEmpty && $0.ppid == 0 })
+    }
+
+    @Test func threadPassRecordsOnlyThreadsInOtherNamespaces() {
+        let src = source()
+        src.directories["10/task"] = ["12", "10", "11"]
+        for t in NamespaceType.allCases { src.links["10/task/11/ns/\(t.rawValue)"] = "\(t.rawValue):[\(host[t]!)]" }
+        for t in NamespaceType.allCases { src.links["10/task/12/ns/\(t.rawValue)"] = "\(t.rawValue):[\(t == .uts ? 60 : host[t]!)]" }
+        var state = ScanState(reader: reader)
+        ProcessPass().run(&state, source: src)
+        ThreadPass().run(&state, source: src)
+        #expect(state.processes[0].threads == [ThreadRecord(tid: 12, namespaces: [.uts: 60])])
+        #expect(state.ledger[.init(.uts, 60)]?.threads == [12])
+    }
+
+    @Test func fileDescriptorPassRecordsNamespaceFDsAndCountsRefusals() {
+        let src = source()
+        src.directories["10/fd"] = ["0", "7", "9"]
+        src.links["10/fd/0"] = "/dev/null"
+        src.links["10/fd/7"] = "net:[70]"
+        src.links["10/fd/9"] = "socket:[123]"
+        src.errors["20/fd"] = .permissionDenied
+        var state = ScanState(reader: reader)
+        ProcessPass().run(&state, source: src)
+        FileDescriptorPass().run(&state, source: src)
+        #expect(state.ledger[.init(.net, 70)]?.holders == [NamespaceHolder(kind: .openFD, pid: 10, fd: 7)])
+        #expect(state.ledger[.init(.net, 70)]?.pids == [])
+        #expect(state.visibility.fdDirectoriesDenied == 1)
+    }
+
+    @Test func mountTablePassAndBindMountHoldersFindNsfsMounts() {
+        for scope in [MountTablePass.Scope.all, .namespaceFilesOnly] {
+            var state = ScanState(reader: reader)
+            let src = source()
+            ProcessPass().run(&state, source: src)
+            MountTablePass(scope: scope).run(&state, source: src)
+            #expect(state.mountTables.map(\.mountNamespace) == [3, 30], "one table per mount namespace, by inode")
+            #expect(state.mountTables.map(\.readFrom) == [10, 20], "read from the lowest member")
+            #expect(state.mountTables[1].mounts.map(\.id) == (scope == .all ? [1, 7] : [7]))
+            #expect(state.diagnostics.map(\.description) == (scope == .all ? ["/scripted/20/mountinfo line 3: truncated: 1 field, expected at least 6 before the optional fields"] : []))
+            BindMountHolderPass().run(&state, source: src)
+            #expect(state.ledger[.init(.net, 44)]?.holders == [NamespaceHolder(kind: .bindMount, pid: 20, path: "/run/netns/blue", mountNamespace: 30, mountID: 7)])
+        }
+    }
+
+    @Test func relationAndIDMapPassesFinishTheNamespaces() {
+        var state = ScanState(reader: reader)
+        let src = source()
+        for pass: any ScanPass in [ProcessPass(), NamespaceRelationPass(), IDMapPass()] { pass.run(&state, source: src) }
+        #expect(state.namespaces.count == state.ledger.order.count)
+        #expect(state.namespaces.map { [$0.type.rawValue, "\($0.inode)"] } == state.namespaces.sorted { ($0.type, $0.inode) < ($1.type, $1.inode) }.map { [$0.type.rawValue, "\($0.inode)"] })
+        #expect(state.namespaces.first { $0.type == .net && $0.inode == 4 }?.owner == 1)
+        #expect(state.idMaps.map(\.userNamespace) == [1] && state.idMaps.first?.readFrom == 10)
+        #expect(state.visibility.relationsUnavailable == 0)
+    }
+
+    @Test func theScannerRunsThePassesInOrder() {
+        let names = SnapshotScanner(source: source()).passes.map { "\(type(of: $0))" }
+        #expect(names == ["ProcessPass", "ThreadPass", "FileDescriptorPass", "MountTablePass", "BindMountHolderPass", "NamespaceRelationPass", "IDMapPass"])
+        var options = SnapshotScanner.Options()
+        options.threads = false
+        options.fileDescriptors = false
+        #expect(SnapshotScanner(source: source(), options: options).passes.count == 5)
+        let s = SnapshotScanner(source: source(), options: .namespacesOnly).scan()
+        #expect(s.mountTables.isEmpty && s.namespaces.contains { $0.type == .net && $0.inode == 44 && $0.holders.first?.kind == .bindMount })
+    }
+}
