@@ -403,7 +403,7 @@ import Glibc
         defer { creat(stop, 0o600); kill(racer, SIGKILL); var s: Int32 = 0; waitpid(racer, &s, 0) }
         // Deadlines are generous: a loaded machine scans slowly, a hang never ends.
         for _ in 0..<2 {
-            let r = try #require(try Self.cutaway(timeout: 300, ["namespaces", "--json"]), "the scan hung on a swapped fd")
+            let r = try #require(try Self.cutaway(timeout: 300, ["snapshot", "--json"]), "the scan hung on a swapped fd")
             #expect(r.status == 0, "\(r.stderr)")
         }
     }
