@@ -14,6 +14,7 @@ packages=(
     pkg-config
     time         # GNU time: peak RSS in scripts/bench.sh
     docker.io podman runc busybox-static  # real engines for the container tests (started by the tests themselves)
+    containerd   # standalone containerd + ctr for the containerd and pod tests (Tests/Scripts/containerd.sh)
     chromium fonts-dejavu-core            # the diagram test opens index.html headless and takes a screenshot
 )
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <errno.h>
 #include <sys/vfs.h>
+#include <string.h>
+#include <linux/types.h>
 
 ssize_t cutaway_getdents64(int fd, void *buffer, size_t size) { return syscall(SYS_getdents64, fd, buffer, size); }
 
@@ -26,17 +28,24 @@ ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_
     return lgetxattr(path, name, value, size);
 }
 
-/* struct open_how from include/uapi/linux/openat2.h, spelled here so older headers still build. */
-struct cutaway_open_how { uint64_t flags; uint64_t mode; uint64_t resolve; };
+/* struct open_how and the RESOLVE_* flags of include/uapi/linux/openat2.h, spelled here so that
+   older headers still build. */
+struct cutaway_open_how { __u64 flags; __u64 mode; __u64 resolve; };
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
 
 int cutaway_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve) {
-#ifdef SYS_openat2
-    struct cutaway_open_how how = { flags, mode, resolve };
+    struct cutaway_open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = flags;
+    how.mode = mode;
+    how.resolve = resolve;
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-#else
-    errno = ENOSYS;
-    return -1;
-#endif
+}
+
+int cutaway_open_beneath(int dirfd, const char *path, int flags) {
+    return cutaway_openat2(dirfd, path, (__u64)(unsigned)flags, 0, CUTAWAY_RESOLVE_BENEATH | CUTAWAY_RESOLVE_NO_MAGICLINKS);
 }
 
 int cutaway_fstatfs_type(int fd, uint64_t *type) {

@@ -13,7 +13,12 @@ public enum ContainerReport {
     }
 
     public static func title(_ c: Container) -> String {
-        TerminalText.escape("\(c.engine.rawValue) container \(c.name) (\(c.shortID))" + (c.image.map { ", image \($0)" } ?? ""))
+        var s = "\(c.engine.rawValue) " + (c.role == .sandbox ? "pod sandbox" : "container") + " "
+        s += c.name == c.id ? (c.engineNamespace.map { $0 + "/" } ?? "") + c.id : "\(c.name) (\(c.shortID))"
+        if let pod = c.pod { s += ", " + (c.role == .sandbox ? "" : "container \(c.podContainerName ?? "?") of ") + "pod \(pod.namespace)/\(pod.name)" }
+        if let image = c.image { s += ", image \(image)" }
+        if let owner = c.storeOwner { s += " [\(owner)]" }
+        return TerminalText.escape(s)
     }
 
     public static func anatomy(_ c: Container, index: SnapshotIndex) -> String {
@@ -52,6 +57,34 @@ public enum ContainerReport {
                 out += "No user namespace of its own: root in the container IS root on the host (uid 0 = uid 0).\n"
             }
         }
+        return out
+    }
+
+    /// The snapshot's containers, pods first (sandbox, then containers, with what they share),
+    /// then the containers outside any pod; for `report.txt`.
+    public static func section(_ snapshot: Snapshot) -> String {
+        guard !snapshot.containers.isEmpty else { return "" }
+        var out = "\n== Containers and pods\n\n"
+        func line(_ c: Container) -> String {
+            let state = c.pid.map { "PID 1 = host PID \($0)" } ?? "not running"
+            return "\(title(c)); \(c.layers.count) layers; \(state)\n"
+        }
+        for pod in Pod.group(snapshot.containers) {
+            out += "pod \(pod.ref.namespace)/\(pod.ref.name) (sandbox \(pod.ref.sandboxID.prefix(12)))\n"
+            if let sandbox = pod.sandbox {
+                out += "  sandbox: " + line(sandbox)
+                let reader = snapshot.reader.namespaces
+                let shared = NamespaceType.allCases.sorted().filter { t in
+                    guard let ns = sandbox.namespaces[t], ns != reader[t] else { return false }
+                    return pod.containers.contains { $0.namespaces[t] == ns }
+                }
+                if !shared.isEmpty { out += "  shared by its containers: " + shared.map { "\($0.rawValue):\(sandbox.namespaces[$0]!)" }.joined(separator: " ") + "\n" }
+            } else {
+                out += "  sandbox: not found\n"
+            }
+            for c in pod.containers { out += "  " + line(c) }
+        }
+        for c in snapshot.containers where c.pod == nil { out += line(c) }
         return out
     }
 }

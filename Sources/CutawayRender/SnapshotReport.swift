@@ -38,6 +38,7 @@ public enum SnapshotReport {
             out += "  " + NamespaceDescriber.mapSummary(maps.uidMap, kind: "uid") + "\n"
             out += "  " + NamespaceDescriber.mapSummary(maps.gidMap, kind: "gid") + "\n"
         }
+        out += ContainerReport.section(s)
         if !s.diagnostics.isEmpty {
             out += "\n== Input problems\n\n" + s.diagnostics.map(\.description).joined(separator: "\n") + "\n"
         }

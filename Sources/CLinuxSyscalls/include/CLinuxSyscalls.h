@@ -48,4 +48,9 @@ int cutaway_fstatfs_type(int fd, uint64_t *type);
 /// O_PATH of open(2), which Swift's Glibc module does not export on every libc.
 #define CUTAWAY_O_PATH 010000000
 
+/// openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS: opens `path` relative to `dirfd`
+/// only if every step of its resolution (symlinks and `..` included) stays beneath `dirfd`;
+/// fails with EXDEV otherwise (Linux 5.6+; ENOSYS before). Used for container engine stores.
+int cutaway_open_beneath(int dirfd, const char *path, int flags);
+
 #endif

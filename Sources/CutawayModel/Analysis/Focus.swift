@@ -28,11 +28,12 @@ public struct Focus: Sendable {
         public init(_ description: String) { self.description = description }
     }
 
-    /// Focus on a container by name, id or id prefix (at least 4 characters).
+    /// Focus on a container named as ``TargetResolver`` resolves one: id, `ENGINENS/ID`, id
+    /// prefix, name, `POD/CONTAINER`, `NAMESPACE/POD/CONTAINER`; ambiguity lists the candidates.
     public init(snapshot: Snapshot, container name: String) throws {
-        let matches = snapshot.containers.filter { $0.name == name || $0.id == name }
-        let byPrefix = name.count >= 4 ? snapshot.containers.filter { $0.id.hasPrefix(name) } : []
-        guard let c = matches.first ?? (byPrefix.count == 1 ? byPrefix.first : nil) else {
+        let found: Container?
+        do { found = try TargetResolver(containers: snapshot.containers, images: []).container(name) } catch { throw NotFound(error.description) }
+        guard let c = found else {
             let known = snapshot.containers.map(\.name).sorted()
             throw NotFound("no container '\(name)' in the snapshot" + (known.isEmpty ? " (no container engine found any)" : "; known: " + known.prefix(12).joined(separator: ", ")))
         }

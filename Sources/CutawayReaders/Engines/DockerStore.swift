@@ -6,30 +6,34 @@ import Foundation
 /// history), `layerdb/sha256/<chain-id>/{cache-id,diff,parent,size}`,
 /// `layerdb/mounts/<container-id>/{mount-id,init-id}`, `overlay2/<cache-id>/diff`,
 /// `overlay2/l/<short>` links and `containers/<id>/config.v2.json`.
+/// Every file and layer is reached beneath the store's root (``StoreRoot``).
 public struct DockerStore: Sendable {
-    public let root: String
+    public let store: StoreRoot
+    /// Whose store this is when not root's (see ``Container/storeOwner``).
+    public let owner: String?
 
-    public init(root: String) { self.root = root }
+    public init(store: StoreRoot, owner: String? = nil) { self.store = store; self.owner = owner }
 
-    public var exists: Bool { StoreFiles.isDirectory(root + "/image/overlay2") }
+    public var root: String { store.path }
+    public static func looksLike(_ store: StoreRoot) -> Bool { store.isDirectory("image/overlay2") }
 
-    private var layerdb: String { root + "/image/overlay2/layerdb" }
+    private let layerdb = "image/overlay2/layerdb"
 
     struct LayerRecord { var chainID: String; var cacheID: String; var diffID: String; var parent: String?; var size: Int64? }
 
     func layerRecords() -> [LayerRecord] {
-        StoreFiles.list(layerdb + "/sha256").compactMap { chain in
+        store.list(layerdb + "/sha256").compactMap { chain in
             let d = layerdb + "/sha256/" + chain
-            guard let cache = StoreFiles.text(d + "/cache-id"), let diff = StoreFiles.text(d + "/diff") else { return nil }
-            return LayerRecord(chainID: "sha256:" + chain, cacheID: cache, diffID: diff, parent: StoreFiles.text(d + "/parent"),
-                               size: StoreFiles.text(d + "/size").flatMap { Int64($0) })
+            guard let cache = store.text(d + "/cache-id"), let diff = store.text(d + "/diff") else { return nil }
+            return LayerRecord(chainID: "sha256:" + chain, cacheID: cache, diffID: diff, parent: store.text(d + "/parent"),
+                               size: store.text(d + "/size").flatMap { Int64($0) })
         }
     }
 
     /// The image's read-only layers, top first, with history steps.
-    func imageLayers(imageID: String, records: [LayerRecord]) -> [OverlayLayer]? {
+    func imageLayers(imageID: String, records: [LayerRecord], notes: inout [String]) -> [OverlayLayer]? {
         let hex = imageID.hasPrefix("sha256:") ? String(imageID.dropFirst(7)) : imageID
-        guard let config = ImageConfig.load(root + "/image/overlay2/imagedb/content/sha256/" + hex) else { return nil }
+        guard Self.isHex(hex), let config = ImageConfig.load("image/overlay2/imagedb/content/sha256/" + hex, in: store, notes: &notes) else { return nil }
         let diffs = config.rootfs?.diff_ids ?? []
         let steps = config.layerSteps
         var byParentAndDiff: [String: LayerRecord] = [:]
@@ -39,30 +43,31 @@ public struct DockerStore: Sendable {
         for (n, diff) in diffs.enumerated() {
             guard let r = byParentAndDiff[parent + " " + diff] else { return nil }
             parent = r.chainID
-            let path = root + "/overlay2/" + r.cacheID + "/diff"
-            layers.append(OverlayLayer(role: .lower, path: ByteString(path), resolvedPath: ByteString(path), engine: EngineLayerInfo(
+            layers.append(store.layer("overlay2/" + r.cacheID + "/diff", role: .lower, info: EngineLayerInfo(
                 layerID: r.cacheID, diffID: diff, createdBy: steps.count == diffs.count ? steps[n] : nil, size: r.size,
-                note: "image layer \(n + 1) of \(diffs.count)")))
+                note: "image layer \(n + 1) of \(diffs.count)"), notes: &notes))
         }
         return layers.reversed()
     }
+
+    static func isHex(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) } }
 
     /// Image id -> names, from repositories.json.
     func imageNames() -> [String: [String]] {
         struct Repositories: Decodable { var Repositories: [String: [String: String]] }
         var out: [String: [String]] = [:]
-        for (_, tags) in StoreFiles.json(Repositories.self, root + "/image/overlay2/repositories.json")?.Repositories ?? [:] {
+        for (_, tags) in store.json(Repositories.self, "image/overlay2/repositories.json")?.Repositories ?? [:] {
             for (tag, id) in tags where !tag.contains("@") { out[id, default: []].append(tag) }
         }
         return out.mapValues { $0.sorted() }
     }
 
-    public func images() -> [EngineImage] {
+    public func images(notes: inout [String]) -> [EngineImage] {
         let records = layerRecords()
         let names = imageNames()
-        return StoreFiles.list(root + "/image/overlay2/imagedb/content/sha256").sorted().compactMap { hex in
+        return store.list("image/overlay2/imagedb/content/sha256").compactMap { hex in
             let id = "sha256:" + hex
-            guard let layers = imageLayers(imageID: id, records: records) else { return nil }
+            guard let layers = imageLayers(imageID: id, records: records, notes: &notes) else { return nil }
             return EngineImage(engine: .docker, id: id, names: names[id] ?? [], layers: layers, storeRoot: root)
         }
     }
@@ -80,24 +85,22 @@ public struct DockerStore: Sendable {
         var Driver: String?
     }
 
-    public func containers() -> [Container] {
+    public func containers(notes: inout [String]) -> [Container] {
         let records = layerRecords()
-        return StoreFiles.list(root + "/containers").sorted().compactMap { id in
-            guard let c = StoreFiles.json(ContainerConfig.self, root + "/containers/\(id)/config.v2.json") else { return nil }
-            let mountID = StoreFiles.text(layerdb + "/mounts/\(id)/mount-id")
-            let initID = StoreFiles.text(layerdb + "/mounts/\(id)/init-id")
+        return store.list("containers").compactMap { id in
+            guard let c = store.json(ContainerConfig.self, "containers/\(id)/config.v2.json") else { return nil }
+            let mountID = store.text(layerdb + "/mounts/\(id)/mount-id")
+            let initID = store.text(layerdb + "/mounts/\(id)/init-id")
             var layers: [OverlayLayer] = []
             if let mountID {
-                let p = root + "/overlay2/" + mountID + "/diff"
-                layers.append(OverlayLayer(role: .upper, path: ByteString(p), resolvedPath: ByteString(p),
-                                           engine: EngineLayerInfo(layerID: mountID, note: "container layer (read-write)")))
+                layers.append(store.layer("overlay2/" + mountID + "/diff", role: .upper,
+                                          info: EngineLayerInfo(layerID: mountID, note: "container layer (read-write)"), notes: &notes))
             }
             if let initID {
-                let p = root + "/overlay2/" + initID + "/diff"
-                layers.append(OverlayLayer(role: .lower, path: ByteString(p), resolvedPath: ByteString(p),
-                                           engine: EngineLayerInfo(layerID: initID, note: "init layer: /etc/hosts, /etc/resolv.conf, … placeholders")))
+                layers.append(store.layer("overlay2/" + initID + "/diff", role: .lower,
+                                          info: EngineLayerInfo(layerID: initID, note: "init layer: /etc/hosts, /etc/resolv.conf, … placeholders"), notes: &notes))
             }
-            if let image = c.Image { layers += imageLayers(imageID: image, records: records) ?? [] }
+            if let image = c.Image { layers += imageLayers(imageID: image, records: records, notes: &notes) ?? [] }
             let binds = (c.MountPoints ?? [:]).values.compactMap { m -> BindMount? in
                 guard let s = m.Source, !s.isEmpty, let d = m.Destination else { return nil }
                 return BindMount(source: s, destination: d, readOnly: m.RW == false)
@@ -105,15 +108,17 @@ public struct DockerStore: Sendable {
             let running = c.State?.Running == true
             return Container(engine: .docker, id: c.ID, name: (c.Name ?? id).trimmingPrefix("/"), image: c.Config?.Image, imageID: c.Image,
                              pid: running ? c.State?.Pid.flatMap { $0 > 0 ? $0 : nil } : nil, storeRoot: root, layers: layers,
-                             mergedDir: mountID.map { root + "/overlay2/" + $0 + "/merged" }, workDir: mountID.map { root + "/overlay2/" + $0 + "/work" },
-                             bindMounts: binds)
+                             mergedDir: mountID.map { store.absolute("overlay2/" + $0 + "/merged") },
+                             workDir: mountID.map { store.absolute("overlay2/" + $0 + "/work") },
+                             bindMounts: binds, storeOwner: owner)
         }
     }
 
-    /// Docker's long option strings name layers `l/SHORT` relative to `<root>/overlay2`.
+    /// Docker's long option strings name layers `l/SHORT` relative to `<root>/overlay2`; the
+    /// link must stay inside the store.
     public func resolve(relativeLayer path: ByteString) -> ByteString? {
-        guard let p = path.utf8String, p.hasPrefix("l/") else { return nil }
-        return StoreFiles.real(root + "/overlay2/" + p).map { ByteString($0) }
+        guard let p = path.utf8String, p.hasPrefix("l/"), case .success(let real) = store.directory("overlay2/" + p) else { return nil }
+        return ByteString(real)
     }
 }
 

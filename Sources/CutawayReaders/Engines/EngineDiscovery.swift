@@ -1,5 +1,8 @@
 import CutawayModel
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything the container engines on this host have on disk, tied to the live processes.
 public struct EngineInventory: Sendable {
@@ -7,92 +10,226 @@ public struct EngineInventory: Sendable {
     public var images: [EngineImage]
     /// The stores that were read, e.g. `docker /var/lib/docker`.
     public var stores: [String]
+    /// What was not read and why: stores announced by unverified processes or owned by
+    /// someone else, records that resolve outside their store, oversized files.
+    public var notes: [String]
+
+    public init(containers: [Container] = [], images: [EngineImage] = [], stores: [String] = [], notes: [String] = []) {
+        self.containers = containers; self.images = images; self.stores = stores; self.notes = notes
+    }
 }
 
-/// Finds the engines' stores and reads them: the default places, the places named on the
-/// daemons' command lines (`dockerd --data-root`, `--exec-root`; podman's `--root`), the
-/// places overlay mounts point into, and any root the user names. The engines need not run.
+/// Finds the engines' stores and reads them. The engines need not run.
+///
+/// Which stores are trusted, and why (cutaway runs as root where other users own files):
+/// - a store is read only beneath its root (``StoreRoot``): a layer, link or file that
+///   resolves outside it is refused with a note;
+/// - the default places (`/var/lib/docker`, `/var/lib/containers/storage`,
+///   `/var/lib/containerd` + `/run/containerd`, and `/etc/containerd/config.toml`'s `root`
+///   and `state`) are read when root owns them and nobody else can write them;
+/// - a rootless user's podman store (`~/.local/share/containers/storage` under `/home/USER`)
+///   is read when that user owns it, and everything from it is labelled as that user's;
+/// - a store named on a daemon's command line (`dockerd --data-root`/`--exec-root`,
+///   `containerd --root`/`--state`/`--config FILE`, podman's `--root`, conmon's bundle) counts
+///   only when that process runs as root (real and effective uid 0) from a root-owned
+///   executable that nobody else can write, whose name is the engine's (`dockerd`,
+///   `containerd`, `podman`, `conmon`); any other such store is not read, and a note says so;
+/// - a store that overlay mounts point into counts only when root owns it;
+/// - `--engine-root DIR` is read because the user named it, labelled when root does not own it.
 public enum EngineDiscovery {
-    public static func discover(snapshot: Snapshot, extraRoots: [String] = []) -> EngineInventory {
-        var dockerRoots: [String] = ["/var/lib/docker"]
-        var podmanRoots: [String] = ["/var/lib/containers/storage", "/root/.local/share/containers/storage"]
-        podmanRoots += StoreFiles.list("/home").map { "/home/\($0)/.local/share/containers/storage" }
-        var containerdStates: [String] = ["/run/containerd", "/var/run/docker/containerd/daemon"]
+    /// Where a candidate store came from; decides whether it may be read.
+    enum Origin: Equatable {
+        case defaultPlace
+        case rootlessHome(user: String, uid: UInt32)
+        case commandLine(String)
+        case unverifiedCommandLine(String)
+        case overlayMount
+        case named
+    }
+
+    struct Candidate { var path: String; var origin: Origin }
+
+    /// A containerd instance: its root and state, either of which may be unknown.
+    struct ContainerdCandidate { var root: Candidate?; var state: Candidate? }
+
+    public static func discover(snapshot: Snapshot, extraRoots: [String] = [],
+                                verify: (ProcessRecord, Set<String>) -> String? = { EngineProcessCheck.unverifiedReason($0, names: $1) }) -> EngineInventory {
+        var docker: [Candidate] = [Candidate(path: "/var/lib/docker", origin: .defaultPlace)]
+        var podman: [Candidate] = [Candidate(path: "/var/lib/containers/storage", origin: .defaultPlace),
+                                   Candidate(path: "/root/.local/share/containers/storage", origin: .defaultPlace)]
+        for user in (try? FileManager.default.contentsOfDirectory(atPath: "/home"))?.sorted() ?? [] {
+            var st = stat()
+            guard lstat("/home/" + user, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid != 0 else { continue }
+            podman.append(Candidate(path: "/home/\(user)/.local/share/containers/storage", origin: .rootlessHome(user: user, uid: st.st_uid)))
+        }
+        var containerd: [ContainerdCandidate] = []
+        let defaults = EngineProcessCheck.rootOwnedConfig("/etc/containerd/config.toml") ?? ContainerdConfig()
+        containerd.append(ContainerdCandidate(root: Candidate(path: defaults.root ?? "/var/lib/containerd", origin: .defaultPlace),
+                                              state: Candidate(path: defaults.state ?? "/run/containerd", origin: .defaultPlace)))
+        containerd.append(ContainerdCandidate(root: Candidate(path: "/var/lib/docker/containerd/daemon", origin: .defaultPlace),
+                                              state: Candidate(path: "/var/run/docker/containerd/daemon", origin: .defaultPlace)))
+        var notes: [String] = []
 
         for p in snapshot.processes {
             let args = p.commandLine.map(\.lossyString)
-            func value(_ flag: String) -> String? {
-                if let i = args.firstIndex(of: flag), i + 1 < args.count { return args[i + 1] }
-                return args.first { $0.hasPrefix(flag + "=") }.map { String($0.dropFirst(flag.count + 1)) }
+            guard let first = args.first else { continue }
+            let program = (first as NSString).lastPathComponent
+            guard ["dockerd", "containerd", "podman", "conmon"].contains(program) else { continue }
+            func value(_ flags: String...) -> String? {
+                for flag in flags {
+                    if let i = args.firstIndex(of: flag), i + 1 < args.count { return args[i + 1] }
+                    if let v = args.first(where: { $0.hasPrefix(flag + "=") }) { return String(v.dropFirst(flag.count + 1)) }
+                }
+                return nil
             }
-            switch args.first.map({ ($0 as NSString).lastPathComponent }) {
+            let who = "pid \(p.pid) (\(program))"
+            let reason = verify(p, [program])
+            let origin: Origin = reason.map { .unverifiedCommandLine("\(who): \($0)") } ?? .commandLine(who)
+            func absolute(_ path: String?, _ flag: String) -> String? {
+                guard let path else { return nil }
+                guard path.hasPrefix("/") else { notes.append("not read: \(who) names \(flag) \(path), a path relative to its working directory"); return nil }
+                return path
+            }
+            switch program {
             case "dockerd":
-                if let d = value("--data-root") ?? value("-g") { dockerRoots.append(d) }
-                containerdStates.append((value("--exec-root") ?? "/var/run/docker") + "/containerd/daemon")
+                if let d = absolute(value("--data-root", "-g"), "--data-root") {
+                    docker.append(Candidate(path: d, origin: origin))
+                    containerd.append(ContainerdCandidate(root: Candidate(path: d + "/containerd/daemon", origin: origin), state: nil))
+                }
+                if let e = absolute(value("--exec-root"), "--exec-root") {
+                    containerd.append(ContainerdCandidate(root: nil, state: Candidate(path: e + "/containerd/daemon", origin: origin)))
+                }
             case "containerd":
-                if let s = value("--state") { containerdStates.append(s) }
-            case "podman", "conmon":
-                if let r = value("--root") { podmanRoots.append(r) }
-                if let b = value("-b") ?? value("--bundle"), let r = b.range(of: "/overlay-containers/") { podmanRoots.append(String(b[..<r.lowerBound])) }
-            default: break
+                var config = ContainerdConfig()
+                if let file = absolute(value("--config", "-c"), "--config") {
+                    if reason == nil {
+                        if let c = EngineProcessCheck.rootOwnedConfig(file) { config = c } else {
+                            notes.append("not read: \(who)'s config \(file) is not a root-owned file that only root can write")
+                        }
+                    }
+                }
+                let root = absolute(value("--root"), "--root") ?? config.root
+                let state = absolute(value("--state"), "--state") ?? config.state
+                if root != nil || state != nil {
+                    containerd.append(ContainerdCandidate(root: root.map { Candidate(path: $0, origin: origin) },
+                                                          state: state.map { Candidate(path: $0, origin: origin) }))
+                }
+            default: // podman, conmon
+                if let r = absolute(value("--root"), "--root") { podman.append(Candidate(path: r, origin: origin)) }
+                if let b = value("-b", "--bundle"), b.hasPrefix("/"), let r = b.range(of: "/overlay-containers/") {
+                    podman.append(Candidate(path: String(b[..<r.lowerBound]), origin: origin))
+                }
             }
         }
-        // Overlay mounts point into the stores: …/overlay2/<id>/merged (Docker), …/overlay/<id>/merged (podman).
+        // Overlay mounts point into the stores: …/overlay2/<id>/… (Docker), …/overlay/<id>/… (podman),
+        // …/io.containerd.snapshotter.v1.overlayfs/snapshots/<n>/fs (containerd).
         for table in snapshot.mountTables {
             for m in table.mounts where m.fsType == "overlay" {
                 for option in m.superOptions.map(\.lossyString) where option.hasPrefix("upperdir=") || option.hasPrefix("lowerdir") {
-                    for marker in ["/overlay2/", "/overlay/"] {
-                        guard let r = option.range(of: marker) else { continue }
-                        let prefix = String(option[option.index(after: option.firstIndex(of: "=")!)..<r.lowerBound])
-                            .split(separator: ":").last.map(String.init) ?? ""
+                    guard let eq = option.firstIndex(of: "=") else { continue }
+                    let value = String(option[option.index(after: eq)...])
+                    for marker in ["/overlay2/", "/overlay/", "/" + ContainerdStore.overlayfs + "/"] {
+                        guard let r = value.range(of: marker) else { continue }
+                        let prefix = String(value[..<r.lowerBound]).split(separator: ":").last.map(String.init) ?? ""
                         guard prefix.hasPrefix("/") else { continue }
-                        if marker == "/overlay2/" { dockerRoots.append(prefix) } else { podmanRoots.append(prefix) }
+                        let candidate = Candidate(path: prefix, origin: .overlayMount)
+                        switch marker {
+                        case "/overlay2/": docker.append(candidate)
+                        case "/overlay/": podman.append(candidate)
+                        default: containerd.append(ContainerdCandidate(root: candidate, state: nil))
+                        }
+                        break
                     }
                 }
             }
         }
         for r in extraRoots {
-            if DockerStore(root: r).exists { dockerRoots.append(r) }
-            if PodmanStore(root: r).exists { podmanRoots.append(r) }
-            containerdStates.append(r)
+            let named = Candidate(path: r, origin: .named)
+            docker.append(named); podman.append(named)
+            containerd.append(ContainerdCandidate(root: named, state: named))
         }
 
-        var containers: [Container] = []
-        var images: [EngineImage] = []
-        var stores: [String] = []
-        for root in unique(dockerRoots) where DockerStore(root: root).exists {
-            let store = DockerStore(root: root)
-            stores.append("docker \(root)")
-            containers += store.containers()
-            images += store.images()
+        var inventory = EngineInventory()
+        var readPaths = Set<String>()
+        for c in unique(docker) {
+            guard let (store, owner) = admit(c, notes: &notes, looksLike: DockerStore.looksLike), readPaths.insert("docker " + store.path).inserted else { continue }
+            let s = DockerStore(store: store, owner: owner)
+            inventory.stores.append("docker \(store.path)" + (owner.map { " (\($0))" } ?? ""))
+            inventory.containers += s.containers(notes: &notes)
+            inventory.images += s.images(notes: &notes)
         }
-        for root in unique(podmanRoots) where PodmanStore(root: root).exists {
-            let store = PodmanStore(root: root)
-            stores.append("podman \(root)")
-            containers += store.containers()
-            images += store.images()
+        for c in unique(podman) {
+            guard let (store, owner) = admit(c, notes: &notes, looksLike: PodmanStore.looksLike), readPaths.insert("podman " + store.path).inserted else { continue }
+            let s = PodmanStore(store: store, owner: owner)
+            inventory.stores.append("podman \(store.path)" + (owner.map { " (\($0))" } ?? ""))
+            inventory.containers += s.containers(notes: &notes)
+            inventory.images += s.images(notes: &notes)
         }
-        let known = Set(containers.map(\.id))
-        for state in unique(containerdStates) where StoreFiles.isDirectory(state + "/io.containerd.runtime.v2.task") {
-            stores.append("containerd \(state)")
-            // Docker's containers are containerd tasks too (namespace "moby"): keep one record.
-            containers += ContainerdTasks(stateRoot: state).containers().filter { !known.contains($0.id) }
+        // Docker's containers are containerd tasks too (namespace "moby"): keep one record.
+        var known = Set(inventory.containers.map(\.id))
+        for c in containerd {
+            let root = c.root.flatMap { admit($0, notes: &notes, looksLike: ContainerdStore.looksLikeRoot) }
+            let state = c.state.flatMap { admit($0, notes: &notes, looksLike: ContainerdStore.looksLikeState) }
+            let rootKey = root.map { "containerd root " + (StoreFiles.real($0.0.path) ?? $0.0.path) }
+            let stateKey = state.map { "containerd state " + (StoreFiles.real($0.0.path) ?? $0.0.path) }
+            let newRoot = rootKey.map { readPaths.insert($0).inserted } ?? false
+            let newState = stateKey.map { readPaths.insert($0).inserted } ?? false
+            guard newRoot || newState else { continue }
+            let store = ContainerdStore(root: newRoot ? root?.0 : nil, state: state?.0, owner: root?.1 ?? state?.1)
+            let what = [newRoot ? root.map { "root \($0.0.path)" } : nil, state.map { "state \($0.0.path)" }].compactMap { $0 }
+            inventory.stores.append("containerd " + what.joined(separator: ", "))
+            let (containers, images) = store.read(notes: &notes)
+            let fresh = containers.filter { !known.contains($0.id) }
+            known.formUnion(fresh.map(\.id))
+            inventory.containers += fresh
+            inventory.images += images
         }
-        link(&containers, to: snapshot)
-        return EngineInventory(containers: containers, images: images, stores: stores)
+        inventory.notes = Array(NSOrderedSet(array: notes)).compactMap { $0 as? String }
+        link(&inventory.containers, to: snapshot)
+        return inventory
     }
 
-    private static func unique(_ paths: [String]) -> [String] {
-        var seen = Set<String>()
-        return paths.compactMap { p in
-            let key = StoreFiles.real(p) ?? p
-            return seen.insert(key).inserted ? key : nil
+    /// Opens a candidate store and decides whether it may be read (see ``EngineDiscovery``).
+    static func admit(_ c: Candidate, notes: inout [String], looksLike: (StoreRoot) -> Bool) -> (StoreRoot, String?)? {
+        guard let store = StoreRoot.open(c.path), looksLike(store) else { return nil }
+        switch c.origin {
+        case .unverifiedCommandLine(let why):
+            notes.append("unverified store \(c.path), not read: announced by \(why)")
+            return nil
+        case .named:
+            return (store, store.isRootOwned ? nil : "owned by uid \(store.ownerUID); read because --engine-root names it")
+        case .rootlessHome(let user, let uid):
+            if store.ownerUID == uid && store.mode & 0o022 == 0 { return (store, "user \(user)'s rootless store (uid \(uid))") }
+            if store.isRootOwned { return (store, nil) }
+        case .defaultPlace, .commandLine, .overlayMount:
+            if store.isRootOwned { return (store, nil) }
         }
+        notes.append("not read: store \(c.path) is owned by uid \(store.ownerUID)\(store.mode & 0o022 != 0 ? " and writable by others" : ""); only stores that root owns and only root can write are trusted")
+        return nil
+    }
+
+    /// Each path once (by its real path). The first origin wins, so a default place or a
+    /// user's home is not re-labelled by a later, weaker origin; but a path the user names
+    /// (`--engine-root`) replaces any origin, and any origin replaces an unverified process's.
+    static func unique(_ candidates: [Candidate]) -> [Candidate] {
+        var slot: [String: Int] = [:]
+        var out: [Candidate] = []
+        for c in candidates {
+            let key = StoreFiles.real(c.path) ?? c.path
+            if let i = slot[key] {
+                if case .unverifiedCommandLine = out[i].origin { out[i].origin = c.origin }
+                if c.origin == .named { out[i].origin = .named }
+            } else {
+                slot[key] = out.count
+                out.append(c)
+            }
+        }
+        return out
     }
 
     /// Finds each container's PID 1 (the engine's record, or the process whose root mount is
-    /// the container's overlay), copies its namespaces, and for containerd tasks takes the
-    /// layers from that overlay.
+    /// the container's overlay), copies its namespaces, and for containerd tasks known only
+    /// from their state directory takes the layers from that overlay.
     static func link(_ containers: inout [Container], to snapshot: Snapshot) {
         let index = SnapshotIndex(snapshot)
         // Mount namespaces whose root mount is an overlay, keyed by the real path of its upper dir.
@@ -113,6 +250,15 @@ public enum EngineDiscovery {
                 let members = ns.pids.compactMap { index.process($0) }
                 c.pid = (members.first { $0.innermostPID == 1 } ?? index.leader(of: ns))?.pid
             }
+            // A pid from containerd's task directory counts only if that process's root is the
+            // container's overlay (a stale init.pid may name another process now).
+            if c.engine == .containerd, let pid = c.pid, let upper = c.layers.first(where: { $0.role == .upper })?.resolvedPath?.utf8String,
+               let mnt = index.process(pid)?.namespaces[.mnt], let table = index.mountTable(mnt),
+               let root = table.mounts.last(where: { $0.mountPoint == "/" }), root.fsType == "overlay",
+               let stack = try? OverlayOptionsParser.stack(of: root, in: mnt),
+               let live = stack.upper?.resolvedPath?.utf8String, (StoreFiles.real(live) ?? live) != (StoreFiles.real(upper) ?? upper) {
+                c.pid = nil
+            }
             if let pid = c.pid, let p = index.process(pid) {
                 c.namespaces = p.namespaces
                 if c.engine == .containerd, c.layers.isEmpty, let mnt = p.namespaces[.mnt], let table = index.mountTable(mnt),
@@ -120,7 +266,7 @@ public enum EngineDiscovery {
                    let stack = try? OverlayOptionsParser.stack(of: root, in: mnt) {
                     c.layers = stack.layers.map { l in
                         var l = l
-                        if let path = l.resolvedPath?.utf8String, let n = ContainerdTasks.snapshotNumber(of: path) {
+                        if let path = l.resolvedPath?.utf8String, let n = ContainerdStore.snapshotNumber(of: path) {
                             l.engine = EngineLayerInfo(layerID: "snapshot \(n)", note: l.role == .upper ? "container layer (read-write)" : "image layer")
                         }
                         return l
@@ -129,6 +275,7 @@ public enum EngineDiscovery {
                 }
             } else if c.pid != nil {
                 c.pid = nil // recorded, but no such process now
+                c.mergedDir = c.engine == .containerd ? nil : c.mergedDir
             }
             containers[i] = c
         }
@@ -139,9 +286,44 @@ public enum EngineDiscovery {
         resolver(dockerRoots: inventory.containers.filter { $0.engine == .docker }.map(\.storeRoot) + inventory.images.filter { $0.engine == .docker }.map(\.storeRoot))
     }
 
-    /// The same, for Docker stores already known.
+    /// The same, for Docker stores already known (opened again, and only if root owns them).
     public static func resolver(dockerRoots: [String]) -> (ByteString) -> ByteString? {
-        let roots = Set(dockerRoots)
-        return { path in roots.lazy.compactMap { DockerStore(root: $0).resolve(relativeLayer: path) }.first }
+        let stores = Set(dockerRoots).sorted().compactMap { StoreRoot.open($0) }.filter { $0.isRootOwned }.map { DockerStore(store: $0) }
+        return { path in stores.lazy.compactMap { $0.resolve(relativeLayer: path) }.first }
+    }
+}
+
+/// Whether a process that names a store on its command line is the engine it claims to be.
+public enum EngineProcessCheck {
+    /// nil when `p` runs as root (real and effective uid 0) from a root-owned regular file
+    /// that nobody else can write and whose name is one of `names`; otherwise why not.
+    /// Reads the live `/proc/PID/exe` (the executable the kernel runs, even if renamed since).
+    public static func unverifiedReason(_ p: ProcessRecord, names: Set<String>) -> String? {
+        guard p.uids.count >= 2, p.uids[0] == 0, p.uids[1] == 0 else {
+            return "it runs as uid \(p.uids.first.map(String.init) ?? "?"), not root"
+        }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/\(p.pid)/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "its executable cannot be read (/proc/\(p.pid)/exe)" }
+        let exe = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard !exe.hasSuffix(" (deleted)") else { return "its executable \(exe) has been deleted" }
+        var st = stat()
+        guard stat("/proc/\(p.pid)/exe", &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return "its executable \(exe) cannot be checked" }
+        guard st.st_uid == 0, st.st_mode & 0o022 == 0 else {
+            return "its executable \(exe) is owned by uid \(st.st_uid)\(st.st_mode & 0o022 != 0 ? " and writable by others" : "")"
+        }
+        guard names.contains((exe as NSString).lastPathComponent) else { return "its executable is \(exe), not the engine's" }
+        return nil
+    }
+
+    /// A containerd config file's root and state, when root owns the file and nobody else can write it.
+    static func rootOwnedConfig(_ path: String) -> ContainerdConfig? {
+        let dir = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+        guard let store = StoreRoot.open(dir.isEmpty ? "/" : dir), case .success(let f) = store.openBeneath(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK) else { return nil }
+        defer { close(f) }
+        var st = stat()
+        guard fstat(f, &st) == 0, st.st_uid == 0, st.st_mode & 0o022 == 0,
+              case .success(let bytes) = StoreRoot.readRegular(f, name: path, limit: 1 << 20) else { return nil }
+        return ContainerdConfig(toml: String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -12,9 +12,15 @@ struct ImageConfig: Decodable {
     var rootfs: RootFS?
     var history: [History]?
 
-    static func load(_ path: String) -> ImageConfig? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(ImageConfig.self, from: data)
+    /// The config stored at `relative` beneath `store`, refused above ``StoreRoot/imageConfigLimit``
+    /// bytes (a planted 1 GB config would otherwise cost 1 GB of memory); the refusal goes to `notes`.
+    static func load(_ relative: String, in store: StoreRoot, notes: inout [String]) -> ImageConfig? {
+        switch store.read(relative, limit: StoreRoot.imageConfigLimit) {
+        case .success(let bytes): return try? JSONDecoder().decode(ImageConfig.self, from: Data(bytes))
+        case .failure(let e):
+            if e.isRefusal { notes.append("image config: \(e)") }
+            return nil
+        }
     }
 
     /// The history step that created each layer, bottom first: every history entry that is not
@@ -29,25 +35,8 @@ struct ImageConfig: Decodable {
     }
 }
 
-/// Small file helpers for the engines' on-disk records.
+/// Path helpers (engine records themselves are read through ``StoreRoot``).
 enum StoreFiles {
-    static func text(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func json<T: Decodable>(_ type: T.Type, _ path: String) -> T? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(type, from: data)
-    }
-
-    static func list(_ dir: String) -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var d: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
-    }
-
     /// The path with symlinks resolved, or nil if it does not exist.
     static func real(_ path: String) -> String? {
         guard let r = realpath(path, nil) else { return nil }

@@ -7,12 +7,15 @@ import Foundation
 /// top layer), `overlay-containers/containers.json` (id, names, image, layer), the image
 /// config stored beside the image as `=<base64 of "sha256:ID">`, and `overlay/<id>/diff`.
 /// The container's pid is not in these files: it is found from the live mounts (the process
-/// whose root is the container's overlay).
+/// whose root is the container's overlay). Every file and layer is reached beneath the store.
 public struct PodmanStore: Sendable {
-    public let root: String
-    public init(root: String) { self.root = root }
+    public let store: StoreRoot
+    /// `user alice (uid 1000)` for a rootless store (see ``Container/storeOwner``).
+    public let owner: String?
+    public init(store: StoreRoot, owner: String? = nil) { self.store = store; self.owner = owner }
 
-    public var exists: Bool { FileManager.default.fileExists(atPath: root + "/overlay-layers/layers.json") }
+    public var root: String { store.path }
+    public static func looksLike(_ store: StoreRoot) -> Bool { store.exists("overlay-layers/layers.json") }
 
     struct Layer: Decodable {
         var id: String
@@ -26,7 +29,7 @@ public struct PodmanStore: Sendable {
     struct ContainerRecord: Decodable { var id: String; var names: [String]?; var image: String?; var layer: String }
 
     func layers() -> [String: Layer] {
-        Dictionary((StoreFiles.json([Layer].self, root + "/overlay-layers/layers.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        Dictionary((store.json([Layer].self, "overlay-layers/layers.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// From `top` down through the parents: top first.
@@ -41,40 +44,38 @@ public struct PodmanStore: Sendable {
         return out
     }
 
-    func imageLayers(_ image: Image, _ all: [String: Layer]) -> [OverlayLayer] {
+    func imageLayers(_ image: Image, _ all: [String: Layer], notes: inout [String]) -> [OverlayLayer] {
         guard let top = image.layer else { return [] }
         let chain = chain(from: top, all)
         let configKey = "=" + Data(("sha256:" + image.id).utf8).base64EncodedString()
-        let steps = ImageConfig.load(root + "/overlay-images/\(image.id)/\(configKey)")?.layerSteps ?? []
+        let steps = DockerStore.isHex(image.id) ? ImageConfig.load("overlay-images/\(image.id)/\(configKey)", in: store, notes: &notes)?.layerSteps ?? [] : []
         let count = chain.count
         return chain.enumerated().map { n, l in
-            let p = root + "/overlay/" + l.id + "/diff"
             let bottomIndex = count - 1 - n
-            return OverlayLayer(role: .lower, path: ByteString(p), resolvedPath: ByteString(p), engine: EngineLayerInfo(
+            return store.layer("overlay/" + l.id + "/diff", role: .lower, info: EngineLayerInfo(
                 layerID: l.id, diffID: l.diffDigest, createdBy: steps.count == count ? steps[bottomIndex] : nil, size: l.diffSize,
-                note: "image layer \(bottomIndex + 1) of \(count)"))
+                note: "image layer \(bottomIndex + 1) of \(count)"), notes: &notes)
         }
     }
 
-    public func images() -> [EngineImage] {
+    public func images(notes: inout [String]) -> [EngineImage] {
         let all = layers()
-        return (StoreFiles.json([Image].self, root + "/overlay-images/images.json") ?? []).map { i in
-            EngineImage(engine: .podman, id: i.id, names: i.names ?? [], layers: imageLayers(i, all), storeRoot: root)
+        return (store.json([Image].self, "overlay-images/images.json") ?? []).map { i in
+            EngineImage(engine: .podman, id: i.id, names: i.names ?? [], layers: imageLayers(i, all, notes: &notes), storeRoot: root)
         }
     }
 
-    public func containers() -> [Container] {
+    public func containers(notes: inout [String]) -> [Container] {
         let all = layers()
-        let images = Dictionary((StoreFiles.json([Image].self, root + "/overlay-images/images.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return (StoreFiles.json([ContainerRecord].self, root + "/overlay-containers/containers.json") ?? []).map { c in
-            let upper = root + "/overlay/" + c.layer + "/diff"
-            var layers = [OverlayLayer(role: .upper, path: ByteString(upper), resolvedPath: ByteString(upper),
-                                       engine: EngineLayerInfo(layerID: c.layer, note: "container layer (read-write)"))]
+        let images = Dictionary((store.json([Image].self, "overlay-images/images.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return (store.json([ContainerRecord].self, "overlay-containers/containers.json") ?? []).map { c in
+            var layers = [store.layer("overlay/" + c.layer + "/diff", role: .upper,
+                                      info: EngineLayerInfo(layerID: c.layer, note: "container layer (read-write)"), notes: &notes)]
             let image = c.image.flatMap { images[$0] }
-            if let image { layers += imageLayers(image, all) }
+            if let image { layers += imageLayers(image, all, notes: &notes) }
             return Container(engine: .podman, id: c.id, name: c.names?.first ?? String(c.id.prefix(12)), image: image?.names?.first,
-                             imageID: c.image, storeRoot: root, layers: layers, mergedDir: root + "/overlay/" + c.layer + "/merged",
-                             workDir: root + "/overlay/" + c.layer + "/work")
+                             imageID: c.image, storeRoot: root, layers: layers, mergedDir: store.absolute("overlay/" + c.layer + "/merged"),
+                             workDir: store.absolute("overlay/" + c.layer + "/work"), storeOwner: owner)
         }
     }
 }

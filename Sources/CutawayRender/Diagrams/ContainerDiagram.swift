@@ -7,7 +7,7 @@ public enum ContainerDiagram {
     public static func dot(_ c: Container, picture: OverlayPicture?, index: SnapshotIndex) -> String {
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "TB"), ("fontname", Palette.font), ("fontsize", "11"), ("labelloc", "t"), ("compound", "true"),
-                           ("label", "\(c.engine.rawValue) container \(c.name) (\(c.shortID))" + (c.image.map { " from image \($0)" } ?? "")
+                           ("label", ContainerReport.title(c)
                             + "\na container = image layers + its own upper layer + new namespaces + pivot_root")])
         g.nodeDefaults([("shape", "box"), ("style", "rounded,filled"), ("fontname", Palette.font), ("fontsize", "10")])
         g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9")])

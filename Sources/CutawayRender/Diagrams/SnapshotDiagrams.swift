@@ -91,6 +91,11 @@ public enum SnapshotDiagrams {
             items.append(Item(name: unique("container-" + c.name), title: ContainerReport.title(c), dot: ContainerDiagram.dot(c, picture: picture, index: index),
                               kind: "container", covers: ["container:\(c.name)"] + (c.pid.map { ["pid:\($0)"] } ?? [])))
         }
+        for pod in Pod.group(snapshot.containers) {
+            let members = (pod.sandbox.map { [$0] } ?? []) + pod.containers
+            items.append(Item(name: unique("pod-\(pod.ref.namespace)-\(pod.ref.name)"), title: "pod \(pod.ref.namespace)/\(pod.ref.name)", dot: PodDiagram.dot(pod, index: index),
+                              kind: "pod", covers: ["pod:\(pod.ref.namespace)/\(pod.ref.name)"] + members.map { "container:\($0.name)" } + members.compactMap { $0.pid.map { "pid:\($0)" } }))
+        }
         return items
     }
 
