@@ -20,11 +20,18 @@ let package = Package(
         .target(name: "CLinuxSyscalls"),
         // Plain Codable value types and the analysis that works on them. No I/O.
         .target(name: "CutawayModel"),
+        // Thin typed wrappers, one per system-call family, for reading and writing where
+        // other users own files: openat2 beneath a root, bounded regular-file reads, nsfs
+        // opens, output directories and atomic writes. Everything that touches a path goes here.
+        .target(
+            name: "CutawaySystem",
+            dependencies: ["CLinuxSyscalls", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         // Pure parsers for the kernel's text formats plus the I/O seam (ProcSource).
         .target(
             name: "CutawayReaders",
             dependencies: [
-                "CutawayModel", "CLinuxSyscalls",
+                "CutawayModel", "CLinuxSyscalls", "CutawaySystem",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -38,13 +45,14 @@ let package = Package(
         .executableTarget(
             name: "cutaway",
             dependencies: [
-                "CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "CutawayLessons",
+                "CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "CutawayLessons", "CutawaySystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(
             name: "CutawayTests",
-            dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "CutawayLessons", "cutaway"],
+            dependencies: ["CutawayModel", "CutawayReaders", "CutawayRender", "CutawayGraphviz", "CutawayLessons", "CutawaySystem", "cutaway"],
             // Read in place (via #filePath): captures hold symlinks that must not be followed.
             exclude: ["Fixtures", "Golden"]
         ),

@@ -3,6 +3,8 @@
 #include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/vfs.h>
 #include <string.h>
 #include <linux/types.h>
 
@@ -29,16 +31,26 @@ ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_
 /* struct open_how and the RESOLVE_* flags of include/uapi/linux/openat2.h, spelled here so that
    older headers still build. */
 struct cutaway_open_how { __u64 flags; __u64 mode; __u64 resolve; };
-#define CUTAWAY_RESOLVE_NO_MAGICLINKS 0x02
-#define CUTAWAY_RESOLVE_BENEATH 0x08
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
 
-int cutaway_open_beneath(int dirfd, const char *path, int flags) {
+int cutaway_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve) {
     struct cutaway_open_how how;
     memset(&how, 0, sizeof how);
-    how.flags = (__u64)(unsigned)flags;
-    how.resolve = CUTAWAY_RESOLVE_BENEATH | CUTAWAY_RESOLVE_NO_MAGICLINKS;
+    how.flags = flags;
+    how.mode = mode;
+    how.resolve = resolve;
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+int cutaway_open_beneath(int dirfd, const char *path, int flags) {
+    return cutaway_openat2(dirfd, path, (__u64)(unsigned)flags, 0, CUTAWAY_RESOLVE_BENEATH | CUTAWAY_RESOLVE_NO_MAGICLINKS);
+}
+
+int cutaway_fstatfs_type(int fd, uint64_t *type) {
+    struct statfs info;
+    int r = fstatfs(fd, &info);
+    if (r == 0) *type = (uint64_t)info.f_type;
+    return r;
 }

@@ -69,10 +69,12 @@ public enum GraphvizRenderer {
         defer { _ = agseterrf(previous) }
         guard let context = gvContext() else { throw .layout("no Graphviz context (are the graphviz plugins installed?)") }
         defer { if releasing { gvFreeContext(context) } }
-        guard let graph = dot.withCString({ agmemread($0) }) else {
+        // Stable ids: the same DOT gives the same output in every process (StableIDReader).
+        guard let graph = StableIDReader.read(dot) else {
+            StableIDReader.reset()
             throw .syntax(messages.joined(separator: "; ").isEmpty ? "syntax error" : messages.joined(separator: "; "))
         }
-        defer { if releasing { agclose(graph) } }
+        defer { if releasing { agclose(graph) }; StableIDReader.reset() }
         guard gvLayout(context, graph, "dot") == 0 else { throw .layout(messages.joined(separator: "; ")) }
         defer { if releasing { gvFreeLayout(context, graph) } }
         for format in drawn {

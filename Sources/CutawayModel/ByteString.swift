@@ -26,18 +26,15 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
     /// A string for JSON: invalid sequences become U+FFFD (the exact bytes go to `<name>Base64`).
     public var lossyString: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// A string for terminals: valid UTF-8 as is, except control characters and invalid
-    /// bytes, which are written `\xHH` (so a newline in a mount point cannot break a line).
+    /// A string for terminals (``TerminalText``): valid UTF-8 as is, except control characters
+    /// (C0, DEL, C1), bidirectional-text controls and invalid bytes, which are written `\xHH`
+    /// or `\u{HHHH}` (so a newline in a mount point cannot break a line, and an escape
+    /// sequence in a name cannot reach the terminal).
     public var description: String {
         guard let text = utf8String else {
             return bytes.map { $0 < 0x80 && $0 >= 0x20 && $0 != 0x7f ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }.joined()
         }
-        if !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7f { out += String(format: "\\x%02x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-        return out
+        return TerminalText.escape(text)
     }
 
     public var base64: String { Data(bytes).base64EncodedString() }
@@ -110,5 +107,62 @@ extension KeyedDecodingContainer where K == AnyCodingKey {
 
     public func decodeIfPresent<T: Decodable>(_ type: T.Type, _ key: String) throws -> T? {
         try decodeIfPresent(type, forKey: AnyCodingKey(key))
+    }
+}
+
+/// The one escaper for every string from data (names, paths, a hostname, an image's build
+/// steps, anything in a saved snapshot) on its way to a terminal.
+///
+/// A terminal acts on control characters: `ESC ] 0;…` retitles the window, `ESC [2J` clears
+/// it, and C1 codes (U+0080-U+009F, e.g. U+009B CSI) do the same on many terminals.
+/// Bidirectional-text controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) make
+/// text display in another order than it is ("Trojan Source"), and U+2028/U+2029 break lines.
+/// Each of these is written visibly instead: C0 and DEL as `\xHH` (as ``ByteString`` always
+/// did), the others as `\u{HHHH}`. Printable text, tabs aside, is unchanged.
+public enum TerminalText {
+    /// Whether `scalar` must not reach a terminal as is.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1f, 0x7f...0x9f: true
+        case 0x061c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a...0x202e, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// One field: every unsafe scalar escaped, newlines and tabs included.
+    public static func escape(_ text: String) -> String { escape(text, keeping: []) }
+
+    /// A whole output (a report, a message): like ``escape(_:)`` but newlines and tabs stay,
+    /// because the text's own layout uses them. Escaping twice changes nothing.
+    public static func escapeKeepingLines(_ text: String) -> String { escape(text, keeping: ["\n", "\t"]) }
+
+    /// JSON text (already escaped by JSONEncoder, which leaves DEL, C1 and bidi controls raw):
+    /// those become JSON escapes `\u00HH`/`\uHHHH`, the same string to a JSON reader.
+    public static func escapeJSON(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" && $0 != "\t" }) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if isUnsafe(scalar) && scalar != "\n" && scalar != "\t" {
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func escape(_ text: String, keeping: Set<Unicode.Scalar>) -> String {
+        guard text.unicodeScalars.contains(where: { isUnsafe($0) && !keeping.contains($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if !isUnsafe(scalar) || keeping.contains(scalar) {
+                out.append(scalar)
+            } else if scalar.value < 0x80 {
+                out.append(contentsOf: String(format: "\\x%02x", scalar.value).unicodeScalars)
+            } else {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            }
+        }
+        return String(out)
     }
 }

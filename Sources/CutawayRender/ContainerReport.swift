@@ -18,18 +18,18 @@ public enum ContainerReport {
         if let pod = c.pod { s += ", " + (c.role == .sandbox ? "" : "container \(c.podContainerName ?? "?") of ") + "pod \(pod.namespace)/\(pod.name)" }
         if let image = c.image { s += ", image \(image)" }
         if let owner = c.storeOwner { s += " [\(owner)]" }
-        return s
+        return TerminalText.escape(s)
     }
 
     public static func anatomy(_ c: Container, index: SnapshotIndex) -> String {
         var out = ""
         guard let pid = c.pid, let p = index.process(pid) else {
-            return "The container is not running: no process has its overlay as root. Its layers are read from \(c.storeRoot).\n"
+            return "The container is not running: no process has its overlay as root. Its layers are read from \(TerminalText.escape(c.storeRoot)).\n"
         }
         let mnt = p.namespaces[.mnt]
         if let mnt, let table = index.mountTable(mnt), let root = table.mounts.last(where: { $0.mountPoint == "/" }) {
             if root.fsType == "overlay" {
-                out += "Its merged dir\(c.mergedDir.map { " \($0)" } ?? "") is the container's / : the root mount of its mount namespace mnt:\(mnt) (the engine pivot_root'ed into it).\n"
+                out += "Its merged dir\(c.mergedDir.map { " \(TerminalText.escape($0))" } ?? "") is the container's / : the root mount of its mount namespace mnt:\(mnt) (the engine pivot_root'ed into it).\n"
             } else {
                 out += "Its root (/) in mnt:\(mnt) is a \(root.fsType) mount, not an overlay.\n"
             }
@@ -43,7 +43,7 @@ public enum ContainerReport {
                 out += "  and \(masks) bind mount\(masks == 1 ? "" : "s") of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
             }
         } else {
-            for b in c.bindMounts { out += "  engine record: \(b.source) -> \(b.destination)\(b.readOnly ? " (read-only)" : "")\n" }
+            for b in c.bindMounts { out += "  engine record: \(TerminalText.escape(b.source)) -> \(TerminalText.escape(b.destination))\(b.readOnly ? " (read-only)" : "")\n" }
         }
         let inner = p.innermostPID
         out += "Its PID 1 is host PID \(pid) (\(p.command))" + (inner == 1 ? "; inside, it sees itself as PID 1.\n" : "; inside, it is PID \(inner).\n")

@@ -6,7 +6,7 @@ public enum LayersReport {
     public static func layerName(_ i: Int, _ stack: OverlayStack) -> String {
         let l = stack.layers[i]
         var s = "layer \(i) (\(l.role.rawValue) \((l.resolvedPath ?? l.path).description))"
-        if let step = l.engine?.createdBy { s += ", created by `\(step)`" }
+        if let step = l.engine?.createdBy { s += ", created by `\(TerminalText.escape(step))`" }
         return s
     }
 

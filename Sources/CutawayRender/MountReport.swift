@@ -11,6 +11,7 @@ public enum MountReport {
         let tree = MountTree(mounts: table.mounts)
         var t = TextTable(headers: ["TARGET", "SOURCE", "FSTYPE", "PROPAGATION", "FSROOT", "OPTIONS"])
         for line in tree.lines() {
+            if let note = line.foldNote { t.add([line.prefix + note, "", "", "", "", ""]); continue }
             let m = line.mount
             t.add([line.prefix + m.mountPoint.description, m.source.isEmpty ? "\"\"" : m.source.description, m.fsType.description,
                    m.propagationTags, m.root == "/" ? "" : m.root.description, m.mountOptions])

@@ -59,7 +59,7 @@ public struct NamespaceDescriber: Sendable {
         if ns.hidden { out.append("hidden: no process left in it") }
         let containers = index.containers(in: ns)
         if !containers.isEmpty {
-            let names = containers.map { "\($0.engine.rawValue) \($0.name)" }.joined(separator: ", ")
+            let names = containers.map { "\($0.engine.rawValue) \(TerminalText.escape($0.name))" }.joined(separator: ", ")
             // A container that shares the host's namespace of this type (e.g. --network host) says so.
             out.append(index.isReaders(ns) ? "shared with container \(names)" : "container \(names)")
         }

@@ -13,7 +13,16 @@ public enum NamespaceReport {
         let folding = fold ? NamespaceFold(snapshot: snapshot, index: index) : nil
         var table = TextTable(headers: ["NAMESPACE", "PROCS", "LEADER", "DETAILS"], rightAligned: [1])
         var foldedLines = 0
-        for (row, prefix) in FoldedRow.lines(tree.roots, folding: folding) {
+        // Unfolded: the tree's own iterative lines (deep chains folded, linear memory).
+        if folding == nil {
+            for line in tree.lines() {
+                if let note = line.foldNote { table.add([line.prefix + note, "", "", ""]); continue }
+                let ns = line.node.namespace
+                table.add([line.prefix + NamespaceDescriber.name(ns), String(ns.pids.count), describer.leader(ns),
+                           describer.details(ns).joined(separator: "; ")])
+            }
+        }
+        for (row, prefix) in folding == nil ? [] : FoldedRow.lines(tree.roots, tree: tree, folding: folding) {
             switch row {
             case .namespace(let ns, _):
                 table.add([prefix + NamespaceDescriber.name(ns), String(ns.pids.count), describer.leader(ns),
@@ -44,14 +53,14 @@ enum FoldedRow {
 
     /// The tree with every folded subtree replaced by one group line (per parent and group);
     /// namespaces below a folded one that are not folded themselves move up beside it.
-    static func rows(_ nodes: [NamespaceTree.Node], folding: NamespaceFold?) -> [FoldedRow] {
-        guard let folding else { return nodes.map { .namespace($0.namespace, rows($0.children, folding: nil)) } }
+    static func rows(_ nodes: [NamespaceTree.Node], tree: NamespaceTree, folding: NamespaceFold?) -> [FoldedRow] {
+        guard let folding else { return nodes.map { .namespace($0.namespace, rows(tree.children(of: $0), tree: tree, folding: nil)) } }
         var out: [FoldedRow] = []
         var groupSlot: [Int: Int] = [:]   // group id -> index in out
         var lifted: [NamespaceTree.Node] = []
         func absorb(_ node: NamespaceTree.Node, into group: NamespaceFold.Group) -> Int {
             var count = 1
-            for child in node.children {
+            for child in tree.children(of: node) {
                 if folding.group(of: child.namespace.type, child.namespace.inode)?.id == group.id { count += absorb(child, into: group) } else { lifted.append(child) }
             }
             return count
@@ -64,15 +73,15 @@ enum FoldedRow {
                     out.append(.group(group, lines: n))
                 }
             } else {
-                out.append(.namespace(node.namespace, rows(node.children, folding: folding)))
+                out.append(.namespace(node.namespace, rows(tree.children(of: node), tree: tree, folding: folding)))
             }
         }
-        if !lifted.isEmpty { out += rows(lifted, folding: folding) }
+        if !lifted.isEmpty { out += rows(lifted, tree: tree, folding: folding) }
         return out
     }
 
     /// Depth-first with the tree-drawing prefix, as ``NamespaceTree/lines()``.
-    static func lines(_ nodes: [NamespaceTree.Node], folding: NamespaceFold?) -> [(FoldedRow, String)] {
+    static func lines(_ nodes: [NamespaceTree.Node], tree: NamespaceTree, folding: NamespaceFold?) -> [(FoldedRow, String)] {
         var out: [(FoldedRow, String)] = []
         func visit(_ row: FoldedRow, indent: String, branch: String) {
             out.append((row, branch))
@@ -82,7 +91,7 @@ enum FoldedRow {
                 visit(child, indent: indent + (last ? "  " : "│ "), branch: indent + (last ? "└─" : "├─"))
             }
         }
-        for row in rows(nodes, folding: folding) { visit(row, indent: "", branch: "") }
+        for row in rows(nodes, tree: tree, folding: folding) { visit(row, indent: "", branch: "") }
         return out
     }
 }

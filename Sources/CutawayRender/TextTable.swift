@@ -1,4 +1,8 @@
+import CutawayModel
+
 /// A plain text table with left-aligned columns (right-aligned where asked), sized to content.
+/// Every cell passes ``TerminalText/escape(_:)``: a newline or escape sequence in a name
+/// cannot break the table or reach the terminal.
 public struct TextTable {
     public var headers: [String]
     public var rightAligned: Set<Int>
@@ -9,7 +13,7 @@ public struct TextTable {
         self.rightAligned = rightAligned
     }
 
-    public mutating func add(_ row: [String]) { rows.append(row) }
+    public mutating func add(_ row: [String]) { rows.append(row.map(TerminalText.escape)) }
 
     public func render() -> String {
         var widths = headers.map(\.count)

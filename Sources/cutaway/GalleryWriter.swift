@@ -1,7 +1,9 @@
 import CutawayGraphviz
 import CutawayModel
 import CutawayRender
+import CutawaySystem
 import Foundation
+import SystemPackage
 
 /// Writes a snapshot's diagrams (SVG always, plus any other requested format) and index.html,
 /// the explorer page that shows them. Alike namespace sets and mount tables of one shape get
@@ -11,9 +13,11 @@ enum GalleryWriter {
     /// Every diagram is laid out once and drawn in all its formats by the ``RenderPool``'s
     /// worker processes, on every core; the page is written even when some diagram failed,
     /// and then the failures are reported (exit status 1).
-    static func write(_ snapshot: Snapshot, report: String, to dir: String, formats: [DiagramFormat],
+    /// Item names are already plain file names (``SnapshotDiagrams/fileName(_:)``); the
+    /// workers and the page write through ``DiagramWriter`` (no links followed).
+    static func write(_ snapshot: Snapshot, report: String, to directory: OutputDirectory, formats: [DiagramFormat],
                       fold: Bool = true, focus: Focus? = nil) throws -> [String] {
-        try DiagramWriter.ensureDirectory(dir)
+        let dir = directory.path
         let items = SnapshotDiagrams.items(snapshot, fold: fold, focus: focus)
         let wanted = [DiagramFormat.svg] + formats.filter { $0 != .svg }
         let jobs = items.map { RenderJob(name: $0.name, dot: $0.dot, base: "\(dir)/\($0.name)", formats: wanted) }
@@ -26,10 +30,7 @@ enum GalleryWriter {
             if let error { failures.append("\(item.name): \(error)"); continue }
             written += wanted.map { "\(dir)/\(item.name).\($0.fileExtension)" }
         }
-        let page = "\(dir)/index.html"
-        do { try Data(SnapshotDiagrams.html(snapshot, report: report, items: items, focus: focus).utf8).write(to: URL(fileURLWithPath: page)) } catch {
-            throw CutawayFailure("cannot write \(page): \(error.localizedDescription)")
-        }
+        let page = try DiagramWriter.write(Array(SnapshotDiagrams.html(snapshot, report: report, items: items, focus: focus).utf8), name: "index.html", in: directory)
         written.append(page)
         if !failures.isEmpty {
             throw CutawayFailure("\(failures.count) of \(items.count) diagrams could not be drawn (the others and \(page) were written):\n  " + failures.joined(separator: "\n  "))

@@ -2,7 +2,9 @@ import ArgumentParser
 import CutawayModel
 import CutawayReaders
 import CutawayRender
+import CutawaySystem
 import Foundation
+import SystemPackage
 
 struct MountsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,8 +62,8 @@ struct MountsCommand: ParsableCommand {
         let namer: (UInt64) -> String
         if let file = mountinfo {
             let data: [UInt8]
-            do { data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file))) } catch {
-                throw CutawayFailure("cannot read \(file): \(error.localizedDescription)")
+            do { data = try FileDescriptor.readRegularFile(at: FilePath(file), limit: DirectoryProcSource.readLimit) } catch {
+                throw CutawayFailure("cannot read \(file): \(error)")
             }
             let parsed = MountInfoParser.parse(data, file: file)
             for d in parsed.diagnostics { FileHandleOutput.standardError("\(d)\n") }

@@ -2,13 +2,15 @@ import CutawayModel
 import CutawayRender
 import Foundation
 
+/// Everything cutaway prints passes ``TerminalText/escapeKeepingLines(_:)``: whatever a
+/// renderer missed, no control sequence from data reaches the terminal.
 enum FileHandleOutput {
     static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(TerminalText.escapeKeepingLines(text).utf8))
     }
 
     static func standardOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(TerminalText.escapeKeepingLines(text).utf8))
     }
 }
 

@@ -37,13 +37,11 @@ struct RenderCommand: ParsableCommand {
         options.snapshotFile = snapshotFile
         let snapshot = try options.load()
         let dir = output ?? "output/render-\(SnapshotDiagrams.fileName(snapshot.hostname))-\(SnapshotCommand.stamp(snapshot.takenAt))"
-        let report = SnapshotReport.render(snapshot)
-        try DiagramWriter.ensureDirectory(dir)
-        do { try Data(report.utf8).write(to: URL(fileURLWithPath: dir + "/report.txt")) } catch {
-            throw CutawayFailure("cannot write \(dir)/report.txt: \(error.localizedDescription)")
-        }
+        let report = TerminalText.escapeKeepingLines(SnapshotReport.render(snapshot))
+        let directory = try DiagramWriter.open(dir)
+        try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
         let focus = try scope.focus(snapshot)
-        let written = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
-        for path in written { print("wrote \(path)") }
+        let written = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
+        for path in written { FileHandleOutput.standardOutput("wrote \(path)\n") }
     }
 }

@@ -44,7 +44,7 @@ struct RenderWorkerCommand: ParsableCommand {
             do {
                 let rendered = try GraphvizRenderer.render(String(decoding: dot, as: UTF8.self), as: formats, releasing: false)
                 for format in formats {
-                    try rendered[format]!.write(to: URL(fileURLWithPath: "\(base).\(format.fileExtension)"))
+                    try DiagramWriter.write(rendered[format]!, toPath: "\(base).\(format.fileExtension)")
                 }
             } catch {
                 reply = "error \(String(describing: error).replacingOccurrences(of: "\n", with: " "))\n"
@@ -92,7 +92,7 @@ enum RenderPool {
     static func inProcess(_ job: RenderJob) -> String? {
         do {
             let rendered = try GraphvizRenderer.render(job.dot, as: job.formats)
-            for format in job.formats { try rendered[format]!.write(to: URL(fileURLWithPath: "\(job.base).\(format.fileExtension)")) }
+            for format in job.formats { try DiagramWriter.write(rendered[format]!, toPath: "\(job.base).\(format.fileExtension)") }
             return nil
         } catch {
             return "\(error)"

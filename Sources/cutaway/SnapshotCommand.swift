@@ -3,7 +3,9 @@ import CutawayModel
 import CutawayRender
 import CutawayReaders
 import CutawayGraphviz
+import CutawaySystem
 import Foundation
+import SystemPackage
 
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,18 +53,21 @@ struct SnapshotCommand: ParsableCommand {
             try JSONOutput.print(snapshot)
             return
         }
-        let dir = output ?? "output/snapshot-\(snapshot.hostname)-\(Self.stamp(snapshot.takenAt))"
-        let fm = FileManager.default
-        let report = SnapshotReport.render(snapshot)
+        // The host name comes from data (a saved snapshot can say anything): sanitised.
+        let path = output ?? "output/snapshot-\(FileNameSanitiser.component(snapshot.hostname))-\(Self.stamp(snapshot.takenAt))"
+        // report.txt is read in terminals too: no control sequence from data in it.
+        let report = TerminalText.escapeKeepingLines(SnapshotReport.render(snapshot))
+        let directory = try DiagramWriter.open(path)
+        let dir = directory.path
+        // snapshot.json holds every process's command line: owner-only.
         do {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try JSONOutput.write(snapshot, toFile: dir + "/snapshot.json")
-            try Data(report.utf8).write(to: URL(fileURLWithPath: dir + "/report.txt"))
-        } catch {
-            throw CutawayFailure("cannot write to \(dir): \(error.localizedDescription) (choose another place with --output DIR)")
-        }
+            try directory.writeStreaming(to: "snapshot.json", permissions: [.ownerReadWrite]) { fd in
+                try JSONStreamEncoder().write(snapshot, to: fd, trailingNewline: false)
+            }
+        } catch { throw CutawayFailure("\(error)") }
+        try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
         let focus = try scope.focus(snapshot)
-        let diagrams = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
+        let diagrams = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
         var summary = SnapshotReport.summary(snapshot)
         summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
         summary += "wrote \(diagrams.count - 1) diagram files and \(dir)/index.html (open it in a browser)\n"

@@ -1,8 +1,10 @@
 import ArgumentParser
 import CutawayModel
 import CutawayReaders
+import CutawaySystem
 import CutawayRender
 import Foundation
+import SystemPackage
 
 /// Where a view gets its data: the live kernel (default), a capture directory, or a saved snapshot.
 struct SourceOptions: ParsableArguments {
@@ -18,14 +20,17 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
+    /// The most bytes read from a saved snapshot.
+    static let snapshotLimit = 1 << 30
+
     /// Reads the snapshot and reports input problems (malformed lines) on stderr. A scan reads
     /// what `scan` asks for; `engines: false` skips asking the container engines.
     func load(scan: SnapshotScanner.Options = .init(), engines: Bool = true) throws -> Snapshot {
         var snapshot: Snapshot
         if let file = snapshotFile {
             let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-                throw CutawayFailure("cannot read \(file): \(error.localizedDescription)")
+            do { data = Data(try FileDescriptor.readRegularFile(at: FilePath(file), limit: Self.snapshotLimit)) } catch {
+                throw CutawayFailure("cannot read \(file): \(error)")
             }
             do { snapshot = try JSONDecoder().decode(Snapshot.self, from: data) } catch {
                 throw CutawayFailure("\(file) is not a cutaway snapshot (\(describe(error))); save one with `cutaway snapshot` or `cutaway snapshot --json > FILE`")

@@ -41,11 +41,28 @@ func mount(_ id: Int, _ parent: Int, _ point: String, shared: Int? = nil, master
         #expect(parentLine.mount.mountPoint == "/new")
     }
 
-    @Test func deepStackOfMountsIsNotRecursive() {
+    @Test func deepStackOfMountsIsFoldedInLinearMemory() {
         var mounts = [mount(1, 0, "/")]
         for i in 2...20000 { mounts.append(mount(i, i - 1, "/m")) }
+        mounts.append(mount(20001, 20000, "/m/child"))
         let lines = MountTree(mounts: mounts).lines()
-        #expect(lines.count == 20000 && lines.last!.depth == 19999)
+        // "/", the first 3 of the stack, one fold line, the last 2 (the visible top) and its child.
+        #expect(lines.map(\.mount.id) == [1, 2, 3, 4, 5, 19999, 20000, 20001])
+        #expect(lines.map(\.folded) == [0, 0, 0, 0, 19994, 0, 0, 0])
+        #expect(lines[4].foldNote == "… 19,994 more stacked here")
+        #expect(lines.map(\.prefix) == ["", "└─", "  └─", "    └─", "      ", "      └─", "        └─", "          └─"])
+        let report = MountReport.render(table: MountTable(mountNamespace: 9, readFrom: 1, mounts: mounts), allTables: [], title: "t", namer: { "\($0)" })
+        #expect(report.contains("… 19,994 more stacked here") && report.split(separator: "\n").count < 20)
+    }
+
+    @Test func deepNestingOfDistinctMountPointsIsFoldedBelowMaxDepth() {
+        var mounts = [mount(1, 0, "/")]
+        var path = ""
+        for i in 2...5000 { path += "/d"; mounts.append(mount(i, i - 1, path)) }
+        let lines = MountTree(mounts: mounts).lines()
+        #expect(lines.count == MountTree.maxDepth + 2)
+        #expect(lines.last!.foldNote == "… 4,935 more mounts nested below")
+        #expect(lines.map(\.prefix.count).max()! <= 2 * MountTree.maxDepth + 2)
     }
 }
 
@@ -89,6 +106,14 @@ func mount(_ id: Int, _ parent: Int, _ point: String, shared: Int? = nil, master
         let s = snapshot([Namespace(type: .user, inode: 1), Namespace(type: .user, inode: 3, parent: 1, owner: 1), Namespace(type: .net, inode: 5, owner: 3)])
         let lines = NamespaceTree(snapshot: s, relation: .owner, types: [.user]).lines()
         #expect(lines.map(\.node.namespace.inode) == [1, 3])
+    }
+
+    @Test func a100000DeepChainIsBuiltWithoutRecursionAndFolded() {
+        var list = [Namespace(type: .user, inode: 1)]
+        for i in 2...100_000 { list.append(Namespace(type: .user, inode: UInt64(i), parent: UInt64(i - 1), owner: UInt64(i - 1))) }
+        let lines = NamespaceTree(snapshot: snapshot(list), relation: .owner).lines()
+        #expect(lines.count == NamespaceTree.maxDepth + 2)
+        #expect(lines.last!.foldNote == "… 99,959 more nested here")
     }
 
     @Test func cyclesInADamagedSnapshotStillListEveryNamespaceOnce() {

@@ -45,9 +45,8 @@ import Testing
 
     @Test func notACaptureSaysWhatToDo() {
         #expect(throws: CaptureError.self) { try DirectoryProcSource.capture(at: "/nonexistent-cutaway") }
-        do { _ = try DirectoryProcSource.capture(at: "/tmp") } catch {
-            #expect(error.description.contains("cutaway capture DIR"))
-        }
+        let error = #expect(throws: CaptureError.self) { try DirectoryProcSource.capture(at: "/tmp") }
+        #expect(error?.description.contains("cutaway capture DIR") == true, "\(String(describing: error))")
     }
 }
 

@@ -43,8 +43,26 @@ import Testing
         let peers = s.mountTables.filter { t in t.mounts.contains { $0.mountPoint.lossyString.hasSuffix("/shared/after") } }
         #expect(peers.count == 2)
         try golden("compare", MountCompareDiagram.dot(MountComparison(peers[0], peers[1]), nameA: "A", nameB: "B"))
-        // Deterministic: the same snapshot gives the same text.
-        #expect(SnapshotDiagrams.items(s).map(\.dot) == SnapshotDiagrams.items(try demo()).map(\.dot))
+    }
+
+    /// Deterministic across processes (hashing is seeded per process, so one process proves
+    /// little): two runs of the binary write byte-identical DOT, SVG, report and page.
+    @Test func twoRunsOfTheBinaryWriteIdenticalFiles() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-determinism-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        var outputs: [[String: Data]] = []
+        for run in ["a", "b"] {
+            let dir = base + "/" + run
+            let r = try TestSupport.cutaway("render", Self.demoFile, "--output", dir, "--format", "dot")
+            #expect(r.status == 0, "\(r.stderr)")
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+            }
+            outputs.append(files)
+        }
+        #expect(outputs[0].count > 10 && outputs[0].keys.sorted() == outputs[1].keys.sorted())
+        for (name, data) in outputs[0] { #expect(outputs[1][name] == data, "\(name) differs between two runs") }
     }
 
     func svgIsXML(_ svg: Data) -> Bool {

@@ -27,6 +27,24 @@ import Testing
         ])
     }
 
+    @Test func badStatusLinesGetLineDiagnosticsAndGoodFieldsAreKept() {
+        let text = "Name:\tsleep\nPid:\t12x\nPPid:\t1\nUid:\t0\t0\t0\nGid:\t5\t5\t5\t5\nno colon here\nNSpid:\t40\t-\n\nVmRSS:\tgarbage is fine: unknown key\n"
+        let (status, diagnostics) = ProcStatusParser.parse(Array(text.utf8), file: "/proc/40/status")
+        #expect(status.ppid == 1 && status.gids == [5, 5, 5, 5] && status.pid == nil && status.uids.isEmpty && status.nsPID.isEmpty)
+        #expect(diagnostics.map(\.description) == [
+            "/proc/40/status line 2: Pid is not a number: \"12x\"",
+            "/proc/40/status line 4: Uid has 3 values, expected 4",
+            "/proc/40/status line 6: not 'Key: value': \"no colon here\"",
+            "/proc/40/status line 7: NSpid is not a number: \"-\"",
+        ])
+        // A scan reports them, like mountinfo's.
+        let source = ScriptedProcSource()
+        source.directories[""] = ["40"]
+        source.files["40/status"] = Array(text.utf8)
+        let snapshot = SnapshotScanner(source: source).scan()
+        #expect(snapshot.diagnostics.contains { $0.description == "/scripted/40/status line 4: Uid has 3 values, expected 4" })
+    }
+
     @Test func statusFields() {
         let text = "Name:\tsleep\nTgid:\t3687\nPid:\t3687\nPPid:\t3600\nUid:\t0\t1\t2\t3\nGid:\t4\t5\t6\t7\nNStgid:\t3687\t3\t1\nNSpid:\t3687\t3\t1\nFuture:\tx\n"
         let s = ProcStatusParser.parse(Array(text.utf8))

@@ -33,6 +33,25 @@ int cutaway_ns_get_id(int fd, uint64_t *id);
 /// followed); with size 0, the size the value needs.
 ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_t size);
 
+/// openat2(2): open `path` relative to `dirfd` with `flags`/`mode` and the RESOLVE_* bits in
+/// `resolve` (struct open_how). Fails with ENOSYS before Linux 5.6.
+int cutaway_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
+
+/// RESOLVE_* flags of openat2(2), spelled from include/uapi/linux/openat2.h.
+#define CUTAWAY_RESOLVE_NO_XDEV 0x01
+#define CUTAWAY_RESOLVE_NO_MAGICLINKS 0x02
+#define CUTAWAY_RESOLVE_NO_SYMLINKS 0x04
+#define CUTAWAY_RESOLVE_BENEATH 0x08
+#define CUTAWAY_RESOLVE_IN_ROOT 0x10
+
+/// fstatfs(2): the f_type (file system magic) of the file `fd` refers to, in `*type`.
+int cutaway_fstatfs_type(int fd, uint64_t *type);
+
+/// statfs(2) f_type of the nsfs file system (include/uapi/linux/magic.h).
+#define CUTAWAY_NSFS_MAGIC 0x6e736673
+/// O_PATH of open(2), which Swift's Glibc module does not export on every libc.
+#define CUTAWAY_O_PATH 010000000
+
 /// openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS: opens `path` relative to `dirfd`
 /// only if every step of its resolution (symlinks and `..` included) stays beneath `dirfd`;
 /// fails with EXDEV otherwise (Linux 5.6+; ENOSYS before). Used for container engine stores.

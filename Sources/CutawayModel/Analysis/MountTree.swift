@@ -50,16 +50,75 @@ public struct MountTree: Sendable {
         self.children = children
     }
 
-    /// One line of a depth-first walk.
+    /// One line of a depth-first walk: a mount, or a fold standing for mounts not listed.
     public struct Line: Sendable {
         public var index: Int
+        /// Depth as drawn (folded levels do not count).
         public var depth: Int
         /// `├─` / `└─` drawing, empty for roots.
         public var prefix: String
+        /// The mount; for a fold, the first mount it stands for.
         public var mount: Mount
+        /// 0 for a mount line; otherwise how many mounts this line stands for.
+        public var folded: Int = 0
+
+        /// For a fold: `… 19,990 more stacked here` (or `… N more mounts nested below`).
+        public var foldNote: String? {
+            guard folded > 0 else { return nil }
+            return stacked ? "… \(MountTree.grouped(folded)) more stacked here" : "… \(MountTree.grouped(folded)) more mount\(folded == 1 ? "" : "s") nested below"
+        }
+        var stacked = false
     }
 
-    /// Depth-first, children in table order, iterative.
+    /// A run of mounts stacked on one mount point (each the only child of the one below,
+    /// same mount point) longer than this is folded: its first ``keptHead`` and last
+    /// ``keptTail`` mounts are listed, the rest become one line.
+    public static let foldStacksLongerThan = 8
+    public static let keptHead = 3
+    public static let keptTail = 2
+    /// Mounts nested deeper than this (as drawn) are folded into one line per subtree.
+    public static let maxDepth = 64
+
+    /// `19990` -> `19,990`.
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// The mounts stacked on `i`'s mount point from `i` up: `i`, its only child if that has
+    /// the same mount point, and so on.
+    private func stackRun(from i: Int, limit: Int) -> [Int] {
+        var run = [i]
+        var current = i
+        while children[current].count == 1, let next = children[current].first, mounts[next].mountPoint == mounts[current].mountPoint {
+            run.append(next)
+            current = next
+            if run.count > limit { break }
+        }
+        return run
+    }
+
+    /// How many mounts the subtree under `i` holds, `i` included (iterative).
+    private func subtreeSize(_ i: Int) -> Int {
+        var count = 0
+        var stack = [i]
+        while let j = stack.popLast() {
+            count += 1
+            stack.append(contentsOf: children[j])
+        }
+        return count
+    }
+
+    /// Depth-first, children in table order, iterative. Memory is linear in the number of
+    /// mounts at any depth: stacks longer than ``foldStacksLongerThan`` and subtrees deeper
+    /// than ``maxDepth`` are folded into one line each, so no prefix is longer than
+    /// `2 * maxDepth` characters (20,000 mounts stacked on one directory used to take
+    /// O(depth²) memory for the indentation alone).
     public func lines() -> [Line] {
         var out: [Line] = []
         out.reserveCapacity(mounts.count)
@@ -67,12 +126,45 @@ public struct MountTree: Sendable {
         var emitted = [Bool](repeating: false, count: mounts.count)
         while let item = stack.popLast() {
             guard !emitted[item.index] else { continue }
-            emitted[item.index] = true
-            out.append(Line(index: item.index, depth: item.depth, prefix: item.branch, mount: mounts[item.index]))
-            let kids = children[item.index]
+            if item.depth > Self.maxDepth {
+                let hidden = subtreeSize(item.index)
+                var marker = Line(index: item.index, depth: item.depth, prefix: item.branch, mount: mounts[item.index], folded: hidden)
+                marker.stacked = false
+                out.append(marker)
+                var mark = [item.index]
+                while let j = mark.popLast() { emitted[j] = true; mark.append(contentsOf: children[j]) }
+                continue
+            }
+            var last = item.index
+            var depth = item.depth, indent = item.indent, branch = item.branch
+            let run = stackRun(from: item.index, limit: mounts.count)
+            if run.count > Self.foldStacksLongerThan {
+                // The head of the stack, one fold line, the tail; each a child of the line before.
+                let head = run.prefix(Self.keptHead), tail = run.suffix(Self.keptTail)
+                for j in head {
+                    emitted[j] = true
+                    out.append(Line(index: j, depth: depth, prefix: branch, mount: mounts[j]))
+                    (depth, branch, indent) = (depth + 1, indent + "└─", indent + "  ")
+                }
+                let folded = run.count - head.count - tail.count
+                for j in run.dropFirst(head.count).dropLast(tail.count) { emitted[j] = true }
+                var marker = Line(index: run[head.count], depth: depth, prefix: String(branch.dropLast(2)), mount: mounts[run[head.count]], folded: folded)
+                marker.stacked = true
+                out.append(marker)
+                for (k, j) in tail.enumerated() {
+                    emitted[j] = true
+                    out.append(Line(index: j, depth: depth, prefix: branch, mount: mounts[j]))
+                    if k < tail.count - 1 { (depth, branch, indent) = (depth + 1, indent + "└─", indent + "  ") }
+                }
+                last = run[run.count - 1]
+            } else {
+                emitted[item.index] = true
+                out.append(Line(index: item.index, depth: depth, prefix: branch, mount: mounts[item.index]))
+            }
+            let kids = children[last]
             for (k, child) in kids.enumerated().reversed() {
-                let last = k == kids.count - 1
-                stack.append((child, item.depth + 1, item.indent + (last ? "  " : "│ "), item.indent + (last ? "└─" : "├─")))
+                let isLast = k == kids.count - 1
+                stack.append((child, depth + 1, indent + (isLast ? "  " : "│ "), indent + (isLast ? "└─" : "├─")))
             }
         }
         return out

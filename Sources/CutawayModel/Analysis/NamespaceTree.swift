@@ -9,12 +9,25 @@
 public struct NamespaceTree: Sendable {
     public enum Relation: String, Sendable, CaseIterable { case owner, parent }
 
+    /// One namespace of the forest; its children are ``NamespaceTree/children`` at `slot`.
     public struct Node: Sendable {
         public var namespace: Namespace
-        public var children: [Node]
+        /// Index into ``NamespaceTree/namespaces``.
+        public var slot: Int
     }
 
-    public var roots: [Node]
+    /// Index-based (no nested values): building, walking and freeing a tree never recurse,
+    /// so a damaged snapshot nested 100,000 deep costs linear memory and no stack.
+    public let namespaces: [Namespace]
+    /// Slots of the roots, in display order.
+    public let rootSlots: [Int]
+    /// Children of each slot, in display order.
+    public let children: [[Int]]
+
+    public var roots: [Node] { rootSlots.map { Node(namespace: namespaces[$0], slot: $0) } }
+
+    /// The children of `node`, in display order.
+    public func children(of node: Node) -> [Node] { children[node.slot].map { Node(namespace: namespaces[$0], slot: $0) } }
 
     public init(snapshot: Snapshot, relation: Relation, types: Set<NamespaceType> = Set(NamespaceType.allCases)) {
         let all = snapshot.namespaces
@@ -47,29 +60,62 @@ public struct NamespaceTree: Sendable {
         func order(_ a: Int, _ b: Int) -> Bool {
             (all[a].type, all[a].inode) < (all[b].type, all[b].inode)
         }
-        var visited = Set<Int>()
-        func build(_ i: Int) -> Node {
-            visited.insert(i)
-            let kids = children[i].filter { !visited.contains($0) }.sorted(by: order)
-            return Node(namespace: all[i], children: kids.map(build))
-        }
-        var roots = rootSlots.sorted(by: order).map(build)
-        // Anything on a cycle was never reached from a root: show it as a root.
-        for i in all.indices where types.contains(all[i].type) && !visited.contains(i) { roots.append(build(i)) }
-        self.roots = roots
-    }
-
-    /// Depth-first order with depth and the tree-drawing prefix, for text reports.
-    public func lines() -> [(node: Node, prefix: String)] {
-        var out: [(Node, String)] = []
-        func visit(_ node: Node, indent: String, branch: String) {
-            out.append((node, branch))
-            for (k, child) in node.children.enumerated() {
-                let last = k == node.children.count - 1
-                visit(child, indent: indent + (last ? "  " : "│ "), branch: indent + (last ? "└─" : "├─"))
+        // Keep each namespace once: a child already reached (a cycle) is dropped there.
+        var visited = [Bool](repeating: false, count: all.count)
+        var kept: [[Int]] = Array(repeating: [], count: all.count)
+        func reach(_ root: Int) {
+            var stack = [root]
+            visited[root] = true
+            while let i = stack.popLast() {
+                let kids = children[i].filter { !visited[$0] }.sorted(by: order)
+                for k in kids { visited[k] = true }
+                kept[i] = kids
+                stack.append(contentsOf: kids)
             }
         }
-        for root in roots { visit(root, indent: "", branch: "") }
+        var roots = rootSlots.sorted(by: order)
+        for r in roots { reach(r) }
+        // Anything on a cycle was never reached from a root: show it as a root.
+        for i in all.indices where types.contains(all[i].type) && !visited[i] { roots.append(i); reach(i) }
+        self.namespaces = all
+        self.rootSlots = roots
+        self.children = kept
+    }
+
+    /// Namespaces nested deeper than this (as drawn) are folded into one line per subtree.
+    /// The kernel stops pid and user nesting at 32; only a damaged snapshot goes deeper.
+    public static let maxDepth = 40
+
+    /// One line of ``lines()``: a namespace, or a fold standing for `folded` namespaces below.
+    public struct Line: Sendable {
+        public var node: Node
+        public var prefix: String
+        public var folded: Int
+        /// `… 19,990 more nested here`.
+        public var foldNote: String? { folded > 0 ? "… \(MountTree.grouped(folded)) more nested here" : nil }
+    }
+
+    /// Depth-first order with the tree-drawing prefix, for text reports; iterative, and
+    /// subtrees deeper than ``maxDepth`` folded, so memory stays linear at any depth.
+    public func lines() -> [Line] {
+        var out: [Line] = []
+        var stack: [(slot: Int, depth: Int, indent: String, branch: String)] = rootSlots.reversed().map { ($0, 0, "", "") }
+        while let item = stack.popLast() {
+            let node = Node(namespace: namespaces[item.slot], slot: item.slot)
+            if item.depth > Self.maxDepth {
+                var count = 0
+                var inner = [item.slot]
+                while let n = inner.popLast() { count += 1; inner.append(contentsOf: children[n]) }
+                out.append(Line(node: node, prefix: item.branch, folded: count))
+                continue
+            }
+            out.append(Line(node: node, prefix: item.branch, folded: 0))
+            let kids = children[item.slot]
+            for (k, child) in kids.enumerated().reversed() {
+                let last = k == kids.count - 1
+                stack.append((child, item.depth + 1, item.indent + (last ? "  " : "│ "), item.indent + (last ? "└─" : "├─")))
+            }
+        }
         return out
     }
 }

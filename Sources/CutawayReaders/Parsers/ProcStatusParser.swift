@@ -13,27 +13,66 @@ public struct ProcStatus: Sendable, Equatable {
     public var nsTGID: [Int32] = []
 }
 
+/// What is wrong with one line of `/proc/PID/status`.
+public enum ProcStatusError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not `Key:\tvalue`.
+    case missingColon(text: String)
+    /// A field cutaway uses whose value is not a list of numbers.
+    case badNumber(field: String, text: String)
+    /// `Uid:`/`Gid:` must list 4 ids (real, effective, saved set, filesystem); `Pid:` one.
+    case wrongCount(field: String, count: Int, expected: Int)
+
+    public var description: String {
+        switch self {
+        case .missingColon(let t): "not 'Key: value': \(t)"
+        case .badNumber(let f, let t): "\(f) is not a number: \(t)"
+        case .wrongCount(let f, let n, let e): "\(f) has \(n) value\(n == 1 ? "" : "s"), expected \(e)"
+        }
+    }
+}
+
 /// Parses `Key:\tvalue` lines; unknown keys are ignored, so newer kernels' fields do no harm.
+/// A malformed line of a field cutaway uses (or a line with no colon) becomes a diagnostic
+/// `FILE line N: what is wrong`, like mountinfo and uid_map; every good field is kept.
 public enum ProcStatusParser {
-    public static func parse(_ data: [UInt8]) -> ProcStatus {
+    public static func parse(_ data: [UInt8]) -> ProcStatus { parse(data, file: "status").status }
+
+    public static func parse(_ data: [UInt8], file: String) -> (status: ProcStatus, diagnostics: [Diagnostic]) {
         var s = ProcStatus()
-        for line in ByteScanning.lines(data) {
-            guard let colon = line.firstIndex(of: ByteScanning.colon) else { continue }
-            let key = line[line.startIndex..<colon]
-            let value = line[(colon + 1)...]
-            func ints<T: FixedWidthInteger>(_: T.Type) -> [T] { ByteScanning.words(value).compactMap { ByteScanning.decimal($0, as: T.self) } }
-            switch String(decoding: key, as: UTF8.self) {
-            case "Tgid": s.tgid = ints(Int32.self).first
-            case "Pid": s.pid = ints(Int32.self).first
-            case "PPid": s.ppid = ints(Int32.self).first
-            case "Uid": s.uids = ints(UInt32.self)
-            case "Gid": s.gids = ints(UInt32.self)
-            case "NSpid": s.nsPID = ints(Int32.self)
-            case "NStgid": s.nsTGID = ints(Int32.self)
-            default: continue
+        var diagnostics: [Diagnostic] = []
+        for (n, line) in ByteScanning.lines(data).enumerated() where !line.isEmpty {
+            do throws(ProcStatusError) {
+                try parseLine(line, into: &s)
+            } catch {
+                diagnostics.append(Diagnostic(file: file, line: n + 1, message: error.description))
             }
         }
-        return s
+        return (s, diagnostics)
+    }
+
+    static func parseLine(_ line: ArraySlice<UInt8>, into s: inout ProcStatus) throws(ProcStatusError) {
+        guard let colon = line.firstIndex(of: ByteScanning.colon) else { throw .missingColon(text: ByteScanning.quoted(line)) }
+        let key = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
+        let value = line[(colon + 1)...]
+        func ints<T: FixedWidthInteger>(_: T.Type, count expected: Int? = nil) throws(ProcStatusError) -> [T] {
+            var out: [T] = []
+            for word in ByteScanning.words(value) {
+                guard let n = ByteScanning.decimal(word, as: T.self) else { throw .badNumber(field: key, text: ByteScanning.quoted(word)) }
+                out.append(n)
+            }
+            if let expected, out.count != expected { throw .wrongCount(field: key, count: out.count, expected: expected) }
+            return out
+        }
+        switch key {
+        case "Tgid": s.tgid = try ints(Int32.self, count: 1).first
+        case "Pid": s.pid = try ints(Int32.self, count: 1).first
+        case "PPid": s.ppid = try ints(Int32.self, count: 1).first
+        case "Uid": s.uids = try ints(UInt32.self, count: 4)
+        case "Gid": s.gids = try ints(UInt32.self, count: 4)
+        case "NSpid": s.nsPID = try ints(Int32.self)
+        case "NStgid": s.nsTGID = try ints(Int32.self)
+        default: return
+        }
     }
 }
 

@@ -18,19 +18,26 @@ public struct MountTablePass: ScanPass {
         let keys = state.ledger.order.filter { $0.type == .mnt }.sorted { $0.inode < $1.inode }
         let members = keys.map { state.ledger[$0]!.pids.sorted() }
         let scope = scope
-        let read = ParallelMap.map(keys.count, concurrent: source is DirectoryProcSource) { i -> (table: MountTable, diagnostics: [Diagnostic])? in
+        let read = ParallelMap.map(keys.count, concurrent: source is DirectoryProcSource) { i -> (table: MountTable?, diagnostics: [Diagnostic]) in
+            var refusals: [Diagnostic] = []
             for pid in members[i] {
-                guard let dir = ProcessDirectory.open(pid, in: source), let data = try? dir.readFile("mountinfo") else { continue }
+                guard let dir = ProcessDirectory.open(pid, in: source) else { continue }
                 let file = "\(source.rootDescription)/\(pid)/mountinfo"
+                let data: [UInt8]
+                do throws(ProcReadError) { data = try dir.readFile("mountinfo") } catch {
+                    // A FIFO, device or link where mountinfo should be (a planted capture): say so.
+                    if error.isRefusal { refusals.append(Diagnostic(file: file, message: "not read: \(error)")) }
+                    continue
+                }
                 let parsed = scope == .all ? MountInfoParser.parse(data, file: file) : MountInfoParser.parseNamespaceFiles(data, file: file)
-                return (MountTable(mountNamespace: keys[i].inode, readFrom: pid, mounts: parsed.mounts), parsed.diagnostics)
+                return (MountTable(mountNamespace: keys[i].inode, readFrom: pid, mounts: parsed.mounts), refusals + parsed.diagnostics)
             }
-            return nil
+            return (nil, refusals)
         }
         for (i, result) in read.enumerated() where !members[i].isEmpty {
-            guard let result else { state.visibility.mountTablesUnreadable += 1; continue }
             state.diagnostics.append(contentsOf: result.diagnostics)
-            state.mountTables.append(result.table)
+            guard let table = result.table else { state.visibility.mountTablesUnreadable += 1; continue }
+            state.mountTables.append(table)
         }
     }
 }

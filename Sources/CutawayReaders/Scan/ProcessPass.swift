@@ -17,8 +17,8 @@ public struct ProcessPass: ScanPass {
     /// What reading one process gave, before it is recorded.
     enum Reading {
         case gone
-        case statusDenied
-        case read(ProcessRecord, forChildren: [String: UInt64], errors: [ProcReadError])
+        case statusDenied(Diagnostic?)
+        case read(ProcessRecord, forChildren: [String: UInt64], errors: [ProcReadError], diagnostics: [Diagnostic])
     }
 
     public func run(_ state: inout ScanState, source: any ProcSource) {
@@ -36,9 +36,11 @@ public struct ProcessPass: ScanPass {
             switch reading {
             case .gone:
                 state.visibility.processesGone += 1
-            case .statusDenied:
+            case .statusDenied(let refusal):
+                if let refusal { state.diagnostics.append(refusal) }
                 state.deny(pid)
-            case .read(var record, let forChildren, let errors):
+            case .read(var record, let forChildren, let errors, let diagnostics):
+                state.diagnostics.append(contentsOf: diagnostics)
                 let links = record.namespaces
                 if errors.contains(.permissionDenied) {
                     state.deny(pid)
@@ -71,13 +73,16 @@ public struct ProcessPass: ScanPass {
             var record = ProcessRecord(pid: pid)
             let links = NamespaceLinks.read(dir, "ns")
             record.namespaces = links.links
-            return .read(record, forChildren: links.forChildren, errors: links.errors)
+            return .read(record, forChildren: links.forChildren, errors: links.errors, diagnostics: [])
         }
         let status: ProcStatus
+        let diagnostics: [Diagnostic]
+        let file = "\(source.rootDescription)/\(pid)/status"
         do {
-            status = ProcStatusParser.parse(try dir.readFile("status"))
+            (status, diagnostics) = ProcStatusParser.parse(try dir.readFile("status"), file: file)
         } catch {
-            return error == .gone ? .gone : .statusDenied
+            // A FIFO, device or link where status should be (a planted capture): say so.
+            return error == .gone ? .gone : .statusDenied(error.isRefusal ? Diagnostic(file: file, message: "not read: \(error)") : nil)
         }
         var record = ProcessRecord(pid: pid, ppid: status.ppid ?? 0, uids: status.uids, gids: status.gids,
                                    nsPID: status.nsPID, nsTGID: status.nsTGID)
@@ -93,7 +98,7 @@ public struct ProcessPass: ScanPass {
         }
         let links = NamespaceLinks.read(dir, "ns")
         record.namespaces = links.links
-        return .read(record, forChildren: links.forChildren, errors: links.errors)
+        return .read(record, forChildren: links.forChildren, errors: links.errors, diagnostics: diagnostics)
     }
 }
 

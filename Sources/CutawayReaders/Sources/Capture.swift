@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CutawayModel
+import CutawaySystem
 import Foundation
 import SystemPackage
 
@@ -40,14 +41,26 @@ public enum CaptureError: Error, CustomStringConvertible {
 }
 
 extension DirectoryProcSource {
+    /// The most bytes read from a capture's manifest.
+    static let manifestLimit = 64 << 20
+
     /// A capture written by `cutaway capture DIR`, read exactly as the live `/proc` was.
+    /// Its manifest is read like every capture file: beneath DIR, a regular file, bounded.
     public static func capture(at directory: String) throws(CaptureError) -> DirectoryProcSource {
-        let manifestPath = directory + "/" + CaptureManifest.fileName
-        guard FileManager.default.fileExists(atPath: manifestPath) else { throw .notACapture(directory) }
+        let fd = directory.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .notACapture(directory) }
+            throw .unreadableManifest(directory, Errno(rawValue: code).description)
+        }
+        let root = FileDescriptor(rawValue: fd)
+        defer { try? root.close() }
         let manifest: CaptureManifest
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: manifestPath))
-            manifest = try JSONDecoder().decode(CaptureManifest.self, from: data)
+            let data = try root.readRegularFile(beneath: FilePath(CaptureManifest.fileName), limit: manifestLimit)
+            manifest = try JSONDecoder().decode(CaptureManifest.self, from: Data(data))
+        } catch SafeReadError.system(.noSuchFileOrDirectory) {
+            throw .notACapture(directory)
         } catch {
             throw .unreadableManifest(directory, "\(error)")
         }
@@ -64,9 +77,15 @@ extension DirectoryProcSource {
 /// shape, so that `--proc DIR` later gives the same snapshot: files as files, namespace
 /// links as symlinks with the same targets, refused reads and ioctl answers in the manifest.
 /// Only namespace targets of `/proc/PID/fd/*` are kept (other open-file paths stay private).
+///
+/// The capture directory is cutaway's own (``OutputDirectory``): created mode 0700 (an
+/// existing one must be empty and yours, and is made 0700), and everything below it is
+/// created through descriptors, one `O_NOFOLLOW` component at a time, each file written as a
+/// temporary file and renamed into place. Command lines are written mode 0600.
 public final class RecordingProcSource: ProcSource {
     private let inner: any ProcSource
-    private let directory: String
+    private let output: OutputDirectory
+    private var directory: String { output.path }
     private let inspector: any NamespaceInspector
     private var refused: [String: String] = [:]
     private var reader: ReaderInfo?
@@ -74,44 +93,61 @@ public final class RecordingProcSource: ProcSource {
     /// carry secrets); the capture then shows each process by its `comm` name only.
     private let omitCommandLines: Bool
     public private(set) var writeErrors: [String] = []
+    /// The directory written last, kept open: a scan writes a process's files together.
+    private var lastDirectory: (path: String, directory: OutputDirectory)?
 
-    public init(recording inner: DirectoryProcSource, into directory: String, inspector: any NamespaceInspector, omitCommandLines: Bool = false) {
-        self.inner = inner; self.directory = directory; self.inspector = inspector; self.omitCommandLines = omitCommandLines
+    public init(recording inner: DirectoryProcSource, into output: OutputDirectory, inspector: any NamespaceInspector, omitCommandLines: Bool = false) {
+        self.inner = inner; self.output = output; self.inspector = inspector; self.omitCommandLines = omitCommandLines
     }
 
     /// A recorder around the live `/proc`.
     public static func live(into directory: String, omitCommandLines: Bool = false) throws(CaptureError) -> RecordingProcSource {
-        let fm = FileManager.default
-        if let contents = try? fm.contentsOfDirectory(atPath: directory), !contents.isEmpty { throw .directoryNotEmpty(directory) }
-        do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch { throw .cannotWrite(directory, "\(error.localizedDescription)") }
+        let output: OutputDirectory
+        do { output = try OutputDirectory.open(directory, permissions: [.ownerReadWriteExecute], requireEmpty: true, ownerOnly: true) } catch {
+            if case .notEmpty = error { throw .directoryNotEmpty(directory) }
+            throw .cannotWrite(directory, error.description)
+        }
         let inspector = LiveNamespaceInspector()
         let source = DirectoryProcSource(root: "/proc", inspector: inspector) { LiveHost.readerInfo(inspector: inspector) }
-        return RecordingProcSource(recording: source, into: directory, inspector: inspector, omitCommandLines: omitCommandLines)
+        return RecordingProcSource(recording: source, into: output, inspector: inspector, omitCommandLines: omitCommandLines)
     }
 
     public var rootDescription: String { inner.rootDescription }
 
-    private func target(_ path: String) -> String { path.isEmpty ? directory : directory + "/" + path }
+    /// The directory `path` (relative, `/`-separated) beneath the capture, created as needed.
+    private func makeDirectory(_ path: String) -> OutputDirectory? {
+        if path.isEmpty { return output }
+        if let last = lastDirectory, last.path == path { return last.directory }
+        var current = output
+        do {
+            for name in path.split(separator: "/") { current = try current.subdirectory(String(name)) }
+        } catch {
+            writeErrors.append(error.description)
+            return nil
+        }
+        lastDirectory = (path, current)
+        return current
+    }
 
-    private func makeParent(of path: String) {
-        let parent = (target(path) as NSString).deletingLastPathComponent
-        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch { writeErrors.append("\(parent): \(error.localizedDescription)") }
+    private func split(_ path: String) -> (parent: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
 
     private func refuse(_ path: String, _ error: ProcReadError) -> ProcReadError {
         refused[path] = error.captureName
-        if !path.isEmpty { makeParent(of: path) }
+        if !path.isEmpty { _ = makeDirectory(split(path).parent) }
         return error
     }
 
     public func listDirectory(_ path: String) throws(ProcReadError) -> [String] {
         let names: [String]
         do { names = try inner.listDirectory(path) } catch { throw refuse(path, error) }
-        try? FileManager.default.createDirectory(atPath: target(path), withIntermediateDirectories: true)
+        guard let here = makeDirectory(path) else { return names }
         // The pid list and thread lists are replayed as directory listings: make every entry.
         if path.isEmpty || path.hasSuffix("/task") {
             for name in names where Int32(name) != nil {
-                try? FileManager.default.createDirectory(atPath: target(path) + "/" + name, withIntermediateDirectories: true)
+                do { _ = try here.subdirectory(name) } catch { writeErrors.append(error.description) }
             }
         }
         return names
@@ -120,9 +156,15 @@ public final class RecordingProcSource: ProcSource {
     public func readFile(_ path: String) throws(ProcReadError) -> [UInt8] {
         let data: [UInt8]
         do { data = try inner.readFile(path) } catch { throw refuse(path, error) }
-        if omitCommandLines && path.hasSuffix("/cmdline") { return data }
-        makeParent(of: path)
-        if !FileManager.default.createFile(atPath: target(path), contents: Data(data)) { writeErrors.append(target(path)) }
+        let isCommandLine = path.hasSuffix("/cmdline")
+        if omitCommandLines && isCommandLine { return data }
+        let (parent, name) = split(path)
+        guard let dir = makeDirectory(parent) else { return data }
+        do {
+            try dir.write(data, to: name, permissions: isCommandLine ? [.ownerReadWrite] : [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            writeErrors.append(error.description)
+        }
         return data
     }
 
@@ -130,13 +172,9 @@ public final class RecordingProcSource: ProcSource {
         let link: [UInt8]
         do { link = try inner.readLink(path) } catch { throw refuse(path, error) }
         if path.contains("/fd/") && NamespaceLinkParser.parse(link) == nil { return link }
-        makeParent(of: path)
-        let result = (target(path)).withCString { dst in
-            (link + [0]).withUnsafeBufferPointer { src in
-                src.baseAddress!.withMemoryRebound(to: CChar.self, capacity: src.count) { symlink($0, dst) }
-            }
-        }
-        if result != 0 && errno != EEXIST { writeErrors.append(target(path)) }
+        let (parent, name) = split(path)
+        guard let dir = makeDirectory(parent) else { return link }
+        do { try dir.writeSymlink(name, target: link) } catch { writeErrors.append(error.description) }
         return link
     }
 
@@ -159,9 +197,11 @@ public final class RecordingProcSource: ProcSource {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            try encoder.encode(manifest).write(to: URL(fileURLWithPath: directory + "/" + CaptureManifest.fileName))
+            try output.write(try encoder.encode(manifest), to: CaptureManifest.fileName)
+        } catch let error as OutputError {
+            throw .cannotWrite(directory + "/" + CaptureManifest.fileName, error.description)
         } catch {
-            throw .cannotWrite(directory + "/" + CaptureManifest.fileName, "\(error.localizedDescription)")
+            throw .cannotWrite(directory + "/" + CaptureManifest.fileName, "\(error)")
         }
     }
 }

@@ -5,6 +5,7 @@ import Musl
 #endif
 import CLinuxSyscalls
 import CutawayModel
+import CutawaySystem
 import SystemPackage
 
 /// Answers "who is the parent / owner of this namespace" for a ``ProcSource``.
@@ -14,8 +15,11 @@ public protocol NamespaceInspector: AnyObject {
     var knownFacts: [NamespaceFacts] { get }
 }
 
-/// The live answer, through the nsfs ioctls of ioctl_ns(2) on a namespace file opened
-/// read-only under the proc root (`PID/ns/TYPE`, `PID/fd/N`, `PID/root/run/netns/NAME`).
+/// The live answer, through the nsfs ioctls of ioctl_ns(2) on a namespace file under the
+/// proc root (`PID/ns/TYPE`, `PID/fd/N`, `PID/root/run/netns/NAME`), opened by
+/// ``NamespaceFile/open(_:)``: `O_PATH` first, checked to be on nsfs, only then re-opened for
+/// the ioctls. An fd swapped for a FIFO or a device between readlink and open is never opened
+/// for I/O (no hang, no driver called); it reads as gone.
 /// Opening a namespace file does not enter it: the calling process's namespaces never change.
 ///
 /// - NS_GET_PARENT / NS_GET_USERNS fail with EPERM at the top of what the reader may see
@@ -33,9 +37,15 @@ public final class LiveNamespaceInspector: NamespaceInspector {
 
     public func inspect(path: String, type: NamespaceType, inode: UInt64) -> NamespaceInspection {
         if let known = memo[.init(type, inode)] { return NamespaceInspection(subject: known) }
-        let fd = open(procRoot.appending(path).string, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return NamespaceInspection(subject: nil, openError: ProcReadError(errno: Errno(rawValue: errno))) }
-        defer { close(fd) }
+        let file: FileDescriptor
+        do { file = try NamespaceFile.open(procRoot.appending(path)) } catch {
+            switch error {
+            case .system(let e): return NamespaceInspection(subject: nil, openError: ProcReadError(errno: e))
+            case .notANamespace: return NamespaceInspection(subject: nil, openError: .gone)
+            }
+        }
+        defer { try? file.close() }
+        let fd = file.rawValue
         // The link can change between readlink and open (setns): describe what was opened.
         let actual = Self.inode(of: fd) ?? inode
         var discovered: [NamespaceFacts] = []
@@ -102,9 +112,9 @@ public final class LiveNamespaceInspector: NamespaceInspector {
 
     /// Probes the interfaces on the reader's own pid namespace: (hierarchy, ids).
     static func probe(procRoot: FilePath) -> (hierarchy: Bool, ids: Bool) {
-        let fd = open(procRoot.appending("self/ns/pid").string, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return (false, false) }
-        defer { close(fd) }
+        guard let file = try? NamespaceFile.open(procRoot.appending("self/ns/pid")) else { return (false, false) }
+        defer { try? file.close() }
+        let fd = file.rawValue
         let p = cutaway_ns_get_parent(fd)
         let hierarchy = p >= 0 || errno == EPERM
         if p >= 0 { close(p) }

@@ -1,3 +1,4 @@
+import CutawaySystem
 import SystemPackage
 
 /// Why a file under the proc root could not be read, in the terms a scan needs.
@@ -8,6 +9,13 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
     case permissionDenied
     /// EINVAL: e.g. mountinfo of a zombie.
     case invalid
+    /// Not a regular file where one was expected (a capture whose `mountinfo` is a FIFO or a
+    /// device, planted to hang or flood the reader): not opened for reading.
+    case notRegularFile(kind: String)
+    /// Larger than the read limit: not read, so that memory stays bounded.
+    case tooLarge(limit: Int)
+    /// ELOOP / EXDEV: a symlink, or a path leading out of the root it is read beneath.
+    case outsideRoot
     case other(errno: Int32)
 
     public init(errno: Errno) {
@@ -15,7 +23,16 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noSuchFileOrDirectory, .noSuchProcess: self = .gone
         case .permissionDenied, .notPermitted: self = .permissionDenied
         case .invalidArgument: self = .invalid
+        case .tooManySymbolicLinkLevels, .improperLink: self = .outsideRoot
         default: self = .other(errno: errno.rawValue)
+        }
+    }
+
+    public init(_ error: SafeReadError) {
+        switch error {
+        case .system(let e): self.init(errno: e)
+        case .notRegularFile: self = .notRegularFile(kind: error.description)
+        case .tooLarge(let limit): self = .tooLarge(limit: limit)
         }
     }
 
@@ -24,7 +41,19 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .gone: "no such process or file"
         case .permissionDenied: "permission denied"
         case .invalid: "invalid argument (zombie process?)"
+        case .notRegularFile(let kind): kind
+        case .tooLarge(let limit): SafeReadError.tooLarge(limit: limit).description
+        case .outsideRoot: "a symbolic link or a path out of the directory read; not followed"
         case .other(let e): Errno(rawValue: e).description
+        }
+    }
+
+    /// A refusal for safety (a FIFO, device or link where a file should be, a file too
+    /// large), as opposed to the kernel's "gone" or "not allowed": worth a diagnostic.
+    public var isRefusal: Bool {
+        switch self {
+        case .notRegularFile, .tooLarge, .outsideRoot: true
+        default: false
         }
     }
 
@@ -34,6 +63,9 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .gone: "gone"
         case .permissionDenied: "permissionDenied"
         case .invalid: "invalid"
+        case .notRegularFile: "notRegularFile"
+        case .tooLarge(let limit): "tooLarge:\(limit)"
+        case .outsideRoot: "outsideRoot"
         case .other(let e): "errno:\(e)"
         }
     }
@@ -43,7 +75,13 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
         case "gone": self = .gone
         case "permissionDenied": self = .permissionDenied
         case "invalid": self = .invalid
+        case "notRegularFile": self = .notRegularFile(kind: "not a regular file")
+        case "outsideRoot": self = .outsideRoot
         default:
+            if captureName.hasPrefix("tooLarge:"), let limit = Int(captureName.dropFirst(9)) {
+                self = .tooLarge(limit: limit)
+                return
+            }
             guard captureName.hasPrefix("errno:"), let e = Int32(captureName.dropFirst(6)) else { return nil }
             self = .other(errno: e)
         }

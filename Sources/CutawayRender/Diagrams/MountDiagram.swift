@@ -68,10 +68,16 @@ public struct MountDiagram {
         let lines = tree.lines()
         let clutter = Self.cgroupClutter(lines)
         let copies = hostTable.map { Self.hostCopies(lines, host: $0) }?.filter { clutter[$0.key] == nil } ?? [:]
-        let shown = Array(lines.prefix(limit)).filter { clutter[$0.mount.id] == nil && copies[$0.mount.id] == nil }
-        let shownIDs = Set(shown.map { $0.mount.id })
+        let shown = Array(lines.prefix(limit)).filter { $0.folded > 0 || (clutter[$0.mount.id] == nil && copies[$0.mount.id] == nil) }
+        let shownIDs = Set(shown.filter { $0.folded == 0 }.map { $0.mount.id })
         g.subgraph("cluster_main", [("label", namer(table.mountNamespace)), ("style", "rounded"), ("color", "#1f6fbf")]) { inner in
-            for line in shown { inner.node(Self.node(table.mountNamespace, line.mount), Self.attrs(line.mount)) }
+            for line in shown {
+                if let note = line.foldNote {
+                    inner.node(DOT.id("fold", table.mountNamespace, line.index), [("label", note), ("style", "dotted")])
+                } else {
+                    inner.node(Self.node(table.mountNamespace, line.mount), Self.attrs(line.mount))
+                }
+            }
             if lines.count > min(limit, lines.count) {
                 inner.node(DOT.id("more", table.mountNamespace), [("label", "\(lines.count - min(limit, lines.count)) more mounts"), ("style", "dotted")])
             }
@@ -96,11 +102,21 @@ public struct MountDiagram {
                 }
             }
         }
-        for line in shown where line.depth > 0 {
-            let m = line.mount
-            if shownIDs.contains(m.parentID) {
-                g.edge(Self.node(table.mountNamespace, table.mounts.last { $0.id == m.parentID }!), Self.node(table.mountNamespace, m), [("arrowhead", "none")])
+        // Each mount hangs from its parent; a fold (a stack's middle) from the line above it,
+        // and the stack's tail from the fold.
+        var lastAtDepth: [Int: String] = [:]
+        var previousFold: (depth: Int, id: String)?
+        for line in shown {
+            let id = line.folded > 0 ? DOT.id("fold", table.mountNamespace, line.index) : Self.node(table.mountNamespace, line.mount)
+            if let fold = previousFold, fold.depth == line.depth {
+                g.edge(fold.id, id, [("arrowhead", "none")])
+            } else if line.folded > 0 {
+                if let parent = lastAtDepth[line.depth - 1] { g.edge(parent, id, [("arrowhead", "none")]) }
+            } else if line.depth > 0, shownIDs.contains(line.mount.parentID) {
+                g.edge(Self.node(table.mountNamespace, table.mounts.last { $0.id == line.mount.parentID }!), id, [("arrowhead", "none")])
             }
+            previousFold = line.folded > 0 ? (line.depth, id) : nil
+            lastAtDepth[line.depth] = id
         }
 
         // Peer groups touching this table, with their members and slaves elsewhere.

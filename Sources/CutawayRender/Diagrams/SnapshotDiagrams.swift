@@ -22,16 +22,9 @@ public enum SnapshotDiagrams {
         }
     }
 
-    /// Letters, digits, `.`, `_` and `-` only: names from the system never become paths.
-    public static func fileName(_ text: String) -> String {
-        let mapped = text.unicodeScalars.map { s -> Character in
-            (s.properties.isAlphabetic && s.isASCII) || ("0"..."9").contains(s) || s == "." || s == "_" || s == "-" ? Character(s) : "-"
-        }
-        var name = String(mapped)
-        while name.contains("--") { name = name.replacingOccurrences(of: "--", with: "-") }
-        name = name.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
-        return name.isEmpty ? "unnamed" : String(name.prefix(80))
-    }
+    /// Letters, digits, `.`, `_` and `-` only: names from the system never become paths
+    /// (``FileNameSanitiser``).
+    public static func fileName(_ text: String) -> String { FileNameSanitiser.component(text) }
 
     static func key(_ ns: Namespace) -> String { "ns:\(ns.type.rawValue):\(ns.inode)" }
     static func key(_ k: SnapshotIndex.NamespaceKey) -> String { "ns:\(k.type.rawValue):\(k.inode)" }

@@ -1,3 +1,4 @@
+import CutawayModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -422,7 +423,22 @@ final class JSONByteWriter {
             let count = bytes.count
             while i < count {
                 let b = bytes[i]
-                if b >= 0x20 && b != 0x22 && b != 0x5C { i += 1; continue }
+                if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F && b != 0xC2 && b != 0xD8 && b != 0xE2 { i += 1; continue }
+                if b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2 {
+                    // DEL, C1 and bidi controls (TerminalText): \uXXXX, the same string to a reader.
+                    let length = b == 0x7F ? 1 : (b == 0xE2 ? 3 : 2)
+                    guard i + length <= count else { i += 1; continue }
+                    var scalar = UInt32(b)
+                    if length == 2 { scalar = (UInt32(b & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F) }
+                    if length == 3 { scalar = (UInt32(b & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) }
+                    guard let unicode = Unicode.Scalar(scalar), TerminalText.isUnsafe(unicode) else { i += length; continue }
+                    if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(scalar >> 12 & 0xF)], hex[Int(scalar >> 8 & 0xF)], hex[Int(scalar >> 4 & 0xF)], hex[Int(scalar & 0xF)]])
+                    i += length
+                    runStart = i
+                    continue
+                }
                 if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
                 buffer.append(0x5C)
                 switch b {
