@@ -7,16 +7,16 @@ struct CaptureCommand: ParsableCommand {
         commandName: "capture",
         abstract: "Copy the /proc text cutaway reads into DIR, to analyse it elsewhere.",
         discussion: """
-        DIR gets the same shape as /proc, holding only what cutaway reads: per
-        process its status, stat, comm, cmdline, namespace links (as symlinks),
-        mountinfo (one process per mount namespace), uid_map/gid_map/setgroups
-        (one per user namespace), namespace fds; and cutaway-capture.json with the
-        nsfs ioctl answers and the reads that were refused. Every view reads it
+        DIR gets the same shape as /proc, holding only what cutaway reads: per \
+        process its status, stat, comm, cmdline, namespace links (as symlinks), \
+        mountinfo (one process per mount namespace), uid_map/gid_map/setgroups \
+        (one per user namespace), namespace fds; and cutaway-capture.json with the \
+        nsfs ioctl answers and the reads that were refused. Every view reads it \
         back with --proc DIR.
 
-        DIR is created mode 0700 (an existing one must be empty and yours, and is
-        made 0700); everything in it is written through descriptors, never
-        through a link, and command lines are mode 0600. Reading a capture back
+        DIR is created mode 0700 (an existing one must be empty and yours, and is \
+        made 0700); everything in it is written through descriptors, never \
+        through a link, and command lines are mode 0600. Reading a capture back \
         reads only regular files beneath DIR.
 
         Examples:

@@ -10,16 +10,16 @@ struct Cutaway: ParsableCommand {
         commandName: "cutaway",
         abstract: "Draw the inside of Linux containers: namespaces, mounts, id maps, as the kernel built them.",
         discussion: """
-        cutaway reads the live kernel (/proc) or a capture of it and explains what it finds.
+        cutaway reads the live kernel (/proc) or a capture of it and explains what it finds. \
         Run as root to see every process; without root it shows what it can and says what is missing.
 
-        As root among files others own: cutaway reads /proc and captures only
-        beneath their root (openat2 RESOLVE_BENEATH, no symlinks), only regular
-        files, at most 256 MiB each. It writes only into a directory of its own
-        (a symlink or another user's directory is refused), each file a temporary
-        file renamed into place, never through a link; snapshot.json and captured
-        command lines are mode 0600. Names from data are sanitised before they
-        become file names; control characters in them are printed escaped.
+        As root among files others own: cutaway reads /proc and captures only \
+        beneath their root (openat2 RESOLVE_BENEATH, no symlinks), only regular \
+        files, at most 256 MiB each. It writes only into a directory of its own \
+        (a symlink or another user's directory is refused), each file a temporary \
+        file renamed into place, never through a link; snapshot.json and captured \
+        command lines are mode 0600. Names from data are sanitised before they \
+        become file names; control characters in them are printed escaped. \
         See the README, "Reading and writing safely".
 
         Examples:

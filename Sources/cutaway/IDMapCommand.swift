@@ -7,8 +7,8 @@ struct IDMapCommand: ParsableCommand {
         commandName: "idmap",
         abstract: "Explain the uid and gid maps along a process's user-namespace chain.",
         discussion: """
-        From the host's initial user namespace down to the process's own, range by range
-        (inside -> outside as seen from the host), in plain sentences: "uid 0 in here is uid
+        From the host's initial user namespace down to the process's own, range by range \
+        (inside -> outside as seen from the host), in plain sentences: "uid 0 in here is uid \
         100000 on the host", or, for an identity map, "root in here IS root on the host".
 
         Example:

@@ -7,11 +7,11 @@ struct IPCCommand: ParsableCommand {
         commandName: "ipc",
         abstract: "Show what is inside IPC namespaces: System V objects and POSIX message queues.",
         discussion: """
-        For every IPC namespace (or one: --pid, --ns): its System V shared memory
-        segments, semaphore sets and message queues (key, id, size or count,
-        owner uid, attaches), as `ipcs` would show them inside it, and its POSIX
-        message queues, read from an mqueue mount of that namespace that already
-        exists somewhere (cutaway mounts nothing; where there is none, the queues
+        For every IPC namespace (or one: --pid, --ns): its System V shared memory \
+        segments, semaphore sets and message queues (key, id, size or count, \
+        owner uid, attaches), as `ipcs` would show them inside it, and its POSIX \
+        message queues, read from an mqueue mount of that namespace that already \
+        exists somewhere (cutaway mounts nothing; where there is none, the queues \
         are reported as unknown). Live only.
 
         Examples:

@@ -13,22 +13,22 @@ struct LayersCommand: ParsableCommand {
         commandName: "layers",
         abstract: "Show an OverlayFS stack top-down and which layer each file comes from.",
         discussion: """
-        TARGET, in this order (the first rule that matches decides; more than one match is
-        an error listing the candidates): an existing path (an overlay mount point); a
-        container id, ENGINENS/ID (containerd's namespace, e.g. k8s.io/4f2a...) or a prefix
-        of either; a container name; POD/CONTAINER or NAMESPACE/POD/CONTAINER (Kubernetes
-        pods; POD/sandbox is the pod's sandbox); an image reference (name:tag, busybox,
-        docker.io/library/busybox:latest) or image id prefix. With --pid, the overlay behind
+        TARGET, in this order (the first rule that matches decides; more than one match is \
+        an error listing the candidates): an existing path (an overlay mount point); a \
+        container id, ENGINENS/ID (containerd's namespace, e.g. k8s.io/4f2a...) or a prefix \
+        of either; a container name; POD/CONTAINER or NAMESPACE/POD/CONTAINER (Kubernetes \
+        pods; POD/sandbox is the pod's sandbox); an image reference (name:tag, busybox, \
+        docker.io/library/busybox:latest) or image id prefix. With --pid, the overlay behind \
         that process's root (/) and the other overlay mounts in its mount namespace.
 
-        Engines (Docker, podman, containerd) are read from their stores on disk; the daemon
-        need not run. What is trusted: a store is read only beneath its root (a layer or
-        record that resolves outside it is refused and shown as such); a store counts when
-        root owns it and nobody else can write it; a rootless user's podman store is shown
-        labelled as that user's; a store named on a daemon's command line counts only when
-        that process runs as root from a root-owned executable named dockerd, containerd,
-        podman or conmon that nobody else can write; --engine-root DIR is read because you
-        name it. cutaway runs as root among files others own: this keeps their records from
+        Engines (Docker, podman, containerd) are read from their stores on disk; the daemon \
+        need not run. What is trusted: a store is read only beneath its root (a layer or \
+        record that resolves outside it is refused and shown as such); a store counts when \
+        root owns it and nobody else can write it; a rootless user's podman store is shown \
+        labelled as that user's; a store named on a daemon's command line counts only when \
+        that process runs as root from a root-owned executable named dockerd, containerd, \
+        podman or conmon that nobody else can write; --engine-root DIR is read because you \
+        name it. cutaway runs as root among files others own: this keeps their records from \
         making it read anything else.
 
         Examples:

@@ -11,9 +11,9 @@ struct MountsCommand: ParsableCommand {
         commandName: "mounts",
         abstract: "Show the mount tree of one mount namespace, with propagation peer groups.",
         discussion: """
-        Like findmnt, plus: propagation with the peer-group numbers (shared:3, master:1,
-        propagate_from:2, unbindable), FSROOT for bind mounts (which host path was bound),
-        and below the tree every peer group with its members in every mount namespace.
+        Like findmnt, plus: propagation with the peer-group numbers (shared:3, master:1, \
+        propagate_from:2, unbindable), FSROOT for bind mounts (which host path was bound), \
+        and below the tree every peer group with its members in every mount namespace. \
         Without --pid, --ns or --mountinfo: cutaway's own mount namespace.
 
         Examples:

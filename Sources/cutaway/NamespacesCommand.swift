@@ -8,10 +8,10 @@ struct NamespacesCommand: ParsableCommand {
         commandName: "namespaces",
         abstract: "List every namespace on the host, all 8 types, as a tree.",
         discussion: """
-        Each line: the namespace (type:inode), its number of processes, its leader (oldest member
-        process) and what makes it special: PID 1's host pid, a user namespace's id map, or what
-        holds a namespace that no process is in (a bind mount such as /run/netns/NAME, an open fd).
-        Alike namespace sets (containers made the same way) fold into one line or box that says
+        Each line: the namespace (type:inode), its number of processes, its leader (oldest member \
+        process) and what makes it special: PID 1's host pid, a user namespace's id map, or what \
+        holds a namespace that no process is in (a bind mount such as /run/netns/NAME, an open fd). \
+        Alike namespace sets (containers made the same way) fold into one line or box that says \
         how many it stands for; --unfold shows every namespace. JSON never folds.
         --pid or --container focuses on one process: its namespaces, their ancestors and
         owners, and what shares them with it.

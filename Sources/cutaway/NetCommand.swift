@@ -7,13 +7,13 @@ struct NetCommand: ParsableCommand {
         commandName: "net",
         abstract: "Show what is inside network namespaces: devices, addresses, routes, veth pairs.",
         discussion: """
-        For every network namespace (or one: --pid, --ns): its devices (name,
-        index, kind, up/down, MTU, MAC, addresses as CIDR, the bridge a device is
-        a port of), its main IPv4 and IPv6 routes, and for each veth the other
-        end: its name and the namespace it is in. Like `ip -n NAME link/addr/route`
-        for every namespace at once, including those with no name. cutaway asks
-        the kernel from a short-lived thread that enters each namespace (root is
-        needed for namespaces other than cutaway's own). Live only: a capture or
+        For every network namespace (or one: --pid, --ns): its devices (name, \
+        index, kind, up/down, MTU, MAC, addresses as CIDR, the bridge a device is \
+        a port of), its main IPv4 and IPv6 routes, and for each veth the other \
+        end: its name and the namespace it is in. Like `ip -n NAME link/addr/route` \
+        for every namespace at once, including those with no name. cutaway asks \
+        the kernel from a short-lived thread that enters each namespace (root is \
+        needed for namespaces other than cutaway's own). Live only: a capture or \
         a saved snapshot shows what was read when it was made.
 
         Examples:

@@ -9,8 +9,8 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Draw a saved snapshot: its diagrams, report.txt and index.html.",
         discussion: """
-        Renders a snapshot.json written by `cutaway snapshot` (for example one taken on another
-        host) without reading this machine: namespaces, every mount namespace, the overlay
+        Renders a snapshot.json written by `cutaway snapshot` (for example one taken on another \
+        host) without reading this machine: namespaces, every mount namespace, the overlay \
         stacks and containers it recorded.
 
         Examples:
