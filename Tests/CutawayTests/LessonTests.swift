@@ -7,7 +7,7 @@ import Testing
 
 /// The lessons' format, checked without root.
 @Suite struct LessonFormatTests {
-    static let library = LessonLibrary(directory: TestSupport.packageRoot.appendingPathComponent("tutorials").path)
+    static let library = LessonLibrary.shipped
 
     @Test func twelveLessonsInTheNotesOrderEachWithChecksAndAPicture() throws {
         let names = Self.library.names
@@ -18,7 +18,7 @@ import Testing
             #expect(!lesson.goal.isEmpty, "\(name) has no **Goal:**")
             #expect(lesson.checkCount >= 2, "\(name) has fewer than two checks")
             #expect(lesson.markdown.contains("![end state](images/\(name).png)"), "\(name) does not show its end state first")
-            #expect(FileManager.default.fileExists(atPath: Self.library.directory + "/images/\(name).png"), "\(name): no picture; run scripts/make-lesson-pictures.sh")
+            #expect(FileManager.default.fileExists(atPath: TestSupport.packageRoot.appendingPathComponent("tutorials/images/\(name).png").path), "\(name): no picture; run scripts/make-lesson-pictures.sh")
             #expect(lesson.steps.contains { $0.blocks.contains { if case .picture = $0 { true } else { false } } }, "\(name) draws no picture")
             #expect(lesson.steps.contains { $0.blocks.contains { if case .predict = $0 { true } else { false } } }, "\(name) asks no prediction")
         }
