@@ -1,5 +1,8 @@
 import ArgumentParser
 import CutawayLessons
+import CutawayModel
+import CutawayReaders
+import CutawayRender
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +28,7 @@ struct LessonCommand: ParsableCommand {
           sudo cutaway lesson run 01-overlay-layers
           sudo cutaway lesson run 07 --non-interactive --output /tmp/lesson7
         """,
-        subcommands: [List.self, Show.self, Run.self]
+        subcommands: [List.self, Show.self, Run.self, Draw.self]
     )
 
     /// Where lessons come from: those shipped in the binary, or a directory named with

@@ -7,7 +7,14 @@ import CutawayModel
 /// "N more" node for the rest, so the default picture stays readable.
 public struct NamespaceDiagram {
     public var perType: Int
-    public init(perType: Int = 6) { self.perType = perType }
+    /// What the reader's own namespaces are called: "host", or "sandbox" when cutaway runs
+    /// inside the lesson sandbox.
+    public var readerName: String
+    /// Replaces the title (which names the host and the time).
+    public var title: String?
+    public init(perType: Int = 6, readerName: String = "host", title: String? = nil) {
+        self.perType = perType; self.readerName = readerName; self.title = title
+    }
 
     public func dot(_ snapshot: Snapshot) -> String {
         let index = SnapshotIndex(snapshot)
@@ -22,7 +29,7 @@ public struct NamespaceDiagram {
         }
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "TB"), ("compound", "true"), ("fontname", Palette.font), ("fontsize", "11"), ("newrank", "true"),
-                           ("label", "Namespaces of \(snapshot.hostname), \(snapshot.takenAt): each box is owned by the user namespace around it"),
+                           ("label", title ?? "Namespaces of \(snapshot.hostname), \(snapshot.takenAt): each box is owned by the user namespace around it"),
                            ("labelloc", "t")])
         g.nodeDefaults([("shape", "box"), ("style", "rounded,filled"), ("fontname", Palette.font), ("fontsize", "10")])
         g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9")])
@@ -34,8 +41,8 @@ public struct NamespaceDiagram {
             var lines = ["\(ns.type.rawValue):\(ns.inode)"]
             let containers = index.containers(in: ns)
             if !containers.isEmpty, !index.isReaders(ns) { lines.append("container " + containers.map(\.name).joined(separator: ", ")) }
-            if index.isReaders(ns) { lines.append("host") }
-            if let init_ = index.initProcess(of: ns), init_.nsPID.count > 1 { lines.append("PID 1 here = host PID \(init_.pid)") }
+            if index.isReaders(ns) { lines.append(readerName) }
+            if let init_ = index.initProcess(of: ns), init_.nsPID.count > 1 { lines.append("PID 1 here = \(readerName) PID \(init_.pid)") }
             let leader = describer.leader(ns)
             if leader != "-" { lines.append("leader \(leader)") }
             lines.append("\(ns.pids.count) process\(ns.pids.count == 1 ? "" : "es")")
@@ -120,7 +127,7 @@ public struct NamespaceDiagram {
             guard drawn.contains(parentID) else { continue }
             g.edge(parentID, nodeID(ns), [("label", "child pid ns"), ("color", "#c26a00"), ("fontcolor", "#c26a00")])
         }
-        Legend.namespaces(&g)
+        Legend.namespaces(&g, readerName: readerName)
         return g.render(name: "namespaces")
     }
 }
