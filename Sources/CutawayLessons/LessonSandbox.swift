@@ -54,7 +54,7 @@ final class LessonSandbox {
     /// The lesson's environment: nothing of the caller's but what is named here.
     static func environment(lab: String, outputDirectory: String, cutawayBinary: String) -> [String] {
         ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LC_ALL=C.UTF-8",
-         "TERM=dumb", "PS1=", "LAB=\(lab)", "OUT=\(outputDirectory)", "CUTAWAY_BIN=\(cutawayBinary)"]
+         "TERM=dumb", "LAB=\(lab)", "OUT=\(outputDirectory)", "CUTAWAY_BIN=\(cutawayBinary)"]
     }
 
     init(cutawayBinary: String, outputDirectory: String, signals: SignalPipe) throws {

@@ -250,8 +250,9 @@ extension LiveSystemTests {
             return "namespaces \(after.namespaces.symmetricDifference(before.namespaces).sorted().prefix(12)), \(after.mounts.symmetricDifference(before.mounts).count) mount lines"
         }
 
-        static func waitUntil(_ check: () -> Bool) -> Bool {
-            for _ in 0..<100 { if check() { return true }; usleep(100_000) }
+        /// Polls for up to `seconds` (lessons run slowly on a busy machine).
+        static func waitUntil(seconds: Int = 30, _ check: () -> Bool) -> Bool {
+            for _ in 0..<(seconds * 10) { if check() { return true }; usleep(100_000) }
             return false
         }
 
@@ -338,7 +339,7 @@ extension LiveSystemTests {
                 env | cut -d= -f1 | sort | tr '\\n' ' '; echo
                 ```
                 ```output
-                CUTAWAY_BIN HOME LAB LC_ALL OLDPWD OUT PATH PS1 PWD SHLVL TERM _ ◀
+                CUTAWAY_BIN HOME LAB LC_ALL OLDPWD OUT PATH PWD SHLVL TERM _ ◀
                 ```
                 ```check
                 # expect: nothing of the caller's environment
@@ -376,7 +377,7 @@ extension LiveSystemTests {
             defer { try? FileManager.default.removeItem(atPath: log); try? FileManager.default.removeItem(atPath: out) }
             let pid = try TestSupport.spawn(TestSupport.cutawayBinary, ["lesson", "run", "12-container-from-scratch", "--non-interactive", "--output", out], outputFile: log)
             // Half-way: once step 3 has started its container.
-            let started = Self.waitUntil { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("── Step 4") }
+            let started = Self.waitUntil(seconds: 180) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("── Step 4") }
             #expect(started, "the lesson did not reach step 4")
             let lab = try #require(Self.labs(of: pid).first, "the running lesson has no lab in /tmp")
             #expect(try !Self.leftovers(of: lab, since: before).isEmpty, "the leftover probe does not see the running lesson")

@@ -27,9 +27,13 @@ public enum LessonMountDiagram {
             let p = m.mountPoint.description
             return p == focus || p.hasPrefix(focus + "/")
         }
-        /// The visible root mount (the last one mounted on `/`) and the mounts of the lesson.
+        // The first panel's root is the machine's root file system (the sandbox shares it).
+        let machineRoot = panels.first.flatMap { p in p.table.mounts.last { $0.mountPoint.description == "/" } }.map(key)
+        /// The visible root mount (the last one mounted on `/`) and the mounts of the lesson;
+        /// all mounts of a table whose root is not the machine's (after pivot_root).
         func relevant(_ t: MountTable) -> [Mount] {
             let root = t.mounts.last { $0.mountPoint.description == "/" }
+            if let root, key(root) != machineRoot { return t.mounts }
             return t.mounts.filter { $0.id == root?.id || inFocus($0) }
         }
         let shownPerPanel = panels.map { relevant($0.table) }
@@ -44,8 +48,6 @@ public enum LessonMountDiagram {
             let i = (groups.firstIndex(of: group) ?? 0) % groupColors.count
             return (groupColors[i], groupEdges[i])
         }
-        // The first panel's root is the machine's root file system (the sandbox shares it).
-        let machineRoot = panels.first.flatMap { p in p.table.mounts.last { $0.mountPoint.description == "/" } }.map(key)
         // The lesson directory's device, to say which directory a bind mount shows.
         let focusDevice = panels.first.flatMap { p in p.table.mounts.last { $0.mountPoint.description == focus && $0.root.description == "/" } }
         func display(_ path: String) -> String {
@@ -112,9 +114,12 @@ public enum LessonMountDiagram {
         }
         for e in slaveEdges {
             guard let master = groupMembers[e.group] else { continue }
-            g.edge(master, e.to, [("color", color(e.group).edge), ("style", "dashed"), ("arrowhead", "normal"), ("constraint", "false"), ("label", "master -> slave"), ("fontcolor", color(e.group).edge)])
+            // No label on this edge: libgvc crashes laying out labels of non-constraint edges
+            // between clusters.
+            g.edge(master, e.to, [("color", color(e.group).edge), ("style", "dashed"), ("arrowhead", "normal"), ("constraint", "false")])
         }
         var rows: [(String, String)] = groups.map { (color($0).fill, "peer group \($0): shared:\($0) sends and receives; master:\($0) (dashed) only receives") }
+        if !slaveEdges.isEmpty { rows.append(("#ffffff", "dashed arrow: master -> slave, mount events flow one way")) }
         rows.append(("#ffffff", "white: private, passes nothing on"))
         rows.append((Palette.unbindable, "red, crossed corners: unbindable (cannot be bind-mounted)"))
         rows.append(("#000000", "thick outline: not in every mount table shown"))
