@@ -1,7 +1,7 @@
 // The self-pipe trick for the lesson runner: a signal handler that only write(2)s one byte
 // (async-signal-safe, no allocation, no locks, no waitpid), so that the runner's poll(2) loop
 // wakes up and ends the lesson's sandbox in ordinary code. See signal-safety(7).
-#include "CLinuxSyscalls.h"
+#include "CLinuxSignalPipe.h"
 
 #include <errno.h>
 #include <signal.h>

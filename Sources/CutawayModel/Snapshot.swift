@@ -24,6 +24,10 @@ public struct Snapshot: Sendable, Codable {
     /// What the overlay diagrams show, per overlay mount of the reader's mount namespace
     /// (live snapshots only: layer contents are not in a capture).
     public var overlays: [OverlayPicture] = []
+    /// What is inside each network namespace: devices, addresses, routes (live snapshots only).
+    public var networks: [NetworkNamespace] = []
+    /// What is inside each IPC namespace: System V objects, POSIX message queues (live snapshots only).
+    public var ipc: [IPCNamespace] = []
 
     /// Who read the snapshot: ids and maps are relative to this process's namespaces.
     public struct Reader: Sendable, Codable, Hashable {
@@ -58,7 +62,7 @@ public struct Snapshot: Sendable, Codable {
 extension Snapshot {
     enum CodingKeys: String, CodingKey {
         case formatVersion, hostname, kernelRelease, takenAt, origin, reader, features, processes, namespaces, mountTables, idMaps,
-             visibility, diagnostics, containers, overlays
+             visibility, diagnostics, containers, overlays, networks, ipc
     }
 
     public init(from decoder: any Decoder) throws {
@@ -78,5 +82,7 @@ extension Snapshot {
         diagnostics = try c.decode([Diagnostic].self, forKey: .diagnostics)
         containers = try c.decodeIfPresent([Container].self, forKey: .containers) ?? []
         overlays = try c.decodeIfPresent([OverlayPicture].self, forKey: .overlays) ?? []
+        networks = try c.decodeIfPresent([NetworkNamespace].self, forKey: .networks) ?? []
+        ipc = try c.decodeIfPresent([IPCNamespace].self, forKey: .ipc) ?? []
     }
 }

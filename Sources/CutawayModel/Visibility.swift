@@ -27,17 +27,29 @@ public struct Visibility: Sendable, Hashable, Codable {
     public var readerIsRoot: Bool = false
     /// Sentences for people: what is missing and what would show it.
     public var hints: [String] = []
+    /// Whether network and IPC namespaces were looked into at all (live snapshots only: a
+    /// capture holds no netlink answers and no `/proc/sysvipc` of other namespaces).
+    public var namespaceContentsRead: Bool = false
+    /// Network namespaces whose devices and routes could not be read, and why.
+    public var networksUnread: [UnreadNamespace] = []
+    /// IPC namespaces whose System V objects could not be read, and why.
+    public var ipcUnread: [UnreadNamespace] = []
+    /// IPC namespaces whose POSIX message queues are unknown (no mount of their mqueue file
+    /// system was found, or none could be tied to them), and why.
+    public var posixMessageQueuesUnknown: [UnreadNamespace] = []
 
     public init() {}
 
     /// True when nothing was hidden from the reader (processes that exited do not count).
     public var complete: Bool {
         processesDenied == 0 && fdDirectoriesDenied == 0 && mountTablesUnreadable == 0 && idMapsUnreadable == 0 && relationsUnavailable == 0
+            && networksUnread.isEmpty && ipcUnread.isEmpty
     }
 
     enum CodingKeys: String, CodingKey {
         case processesListed, processesGone, threadsGone, processesDenied, deniedPIDs, zombieLinks, fdDirectoriesDenied,
-             mountTablesUnreadable, idMapsUnreadable, relationsUnavailable, readerIsRoot, hints, complete
+             mountTablesUnreadable, idMapsUnreadable, relationsUnavailable, readerIsRoot, hints, complete,
+             namespaceContentsRead, networksUnread, ipcUnread, posixMessageQueuesUnknown
     }
 
     public init(from decoder: any Decoder) throws {
@@ -54,6 +66,10 @@ public struct Visibility: Sendable, Hashable, Codable {
         relationsUnavailable = try c.decode(Int.self, forKey: .relationsUnavailable)
         readerIsRoot = try c.decode(Bool.self, forKey: .readerIsRoot)
         hints = try c.decode([String].self, forKey: .hints)
+        namespaceContentsRead = try c.decodeIfPresent(Bool.self, forKey: .namespaceContentsRead) ?? false
+        networksUnread = try c.decodeIfPresent([UnreadNamespace].self, forKey: .networksUnread) ?? []
+        ipcUnread = try c.decodeIfPresent([UnreadNamespace].self, forKey: .ipcUnread) ?? []
+        posixMessageQueuesUnknown = try c.decodeIfPresent([UnreadNamespace].self, forKey: .posixMessageQueuesUnknown) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,6 +87,10 @@ public struct Visibility: Sendable, Hashable, Codable {
         try c.encode(relationsUnavailable, forKey: .relationsUnavailable)
         try c.encode(readerIsRoot, forKey: .readerIsRoot)
         try c.encode(hints, forKey: .hints)
+        try c.encode(namespaceContentsRead, forKey: .namespaceContentsRead)
+        try c.encode(networksUnread, forKey: .networksUnread)
+        try c.encode(ipcUnread, forKey: .ipcUnread)
+        try c.encode(posixMessageQueuesUnknown, forKey: .posixMessageQueuesUnknown)
     }
 }
 

@@ -18,13 +18,15 @@ struct Cutaway: ParsableCommand {
           cutaway mounts --pid 1234     the mount tree of pid 1234, with peer groups
           cutaway idmap --pid 1234      uid/gid maps from the host down to pid 1234
           cutaway layers DIR|NAME       overlay layers; which layer each file is from
+          cutaway net                   devices, addresses, routes, veth pairs per netns
+          cutaway ipc                   System V objects, POSIX queues per IPC namespace
           cutaway snapshot              everything, with diagrams and index.html
           cutaway render FILE.json      draw a saved snapshot (e.g. another host's)
           cutaway capture /tmp/host-a   copy what cutaway reads, to analyse elsewhere
           cutaway lesson list           lessons: build a container piece by piece
         """,
         version: "0.1.0",
-        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, RenderCommand.self, CaptureCommand.self, LessonCommand.self]
+        subcommands: [NamespacesCommand.self, MountsCommand.self, IDMapCommand.self, LayersCommand.self, SnapshotCommand.self, NetCommand.self, IPCCommand.self, RenderCommand.self, CaptureCommand.self, LessonCommand.self]
     )
 
     static func main() {

@@ -25,10 +25,9 @@ int cutaway_ns_get_id(int fd, uint64_t *id);
 /// followed); with size 0, the size the value needs.
 ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_t size);
 
-/// The lesson runner's self-pipe (signal_pipe.c): SIGINT, SIGTERM and SIGHUP write their
-/// number as one byte to `write_fd` (which should be non-blocking) and do nothing else.
-int cutaway_signal_pipe_install(int write_fd);
-/// Restores the default action of those signals and forgets the pipe.
-int cutaway_signal_pipe_remove(void);
+// Calls for looking inside network and IPC namespaces (setns, netlink, mq_open).
+#include "CLinuxNamespaceEntry.h"
+// The lesson runner's self-pipe.
+#include "CLinuxSignalPipe.h"
 
 #endif

@@ -114,7 +114,7 @@ public final class SnapshotScanner {
             visibility.hints.append("the parent or owner of \(visibility.relationsUnavailable) namespace(s) could not be asked (see each namespace's notes)")
         }
 
-        return Snapshot(
+        var snapshot = Snapshot(
             hostname: reader.hostname, kernelRelease: reader.kernelRelease, takenAt: reader.takenAt,
             origin: source.rootDescription == "/proc" ? "live" : "capture:\(source.rootDescription)",
             reader: .init(pid: reader.pid, uid: reader.uid, namespaces: readerNamespaces),
@@ -122,6 +122,9 @@ public final class SnapshotScanner {
             processes: processes, namespaces: namespaces, mountTables: mountTables, idMaps: idMaps,
             visibility: visibility, diagnostics: diagnostics
         )
+        // Devices, routes and IPC objects inside each network and IPC namespace (live only).
+        NamespaceContentsReader.fill(&snapshot, source: source)
+        return snapshot
     }
 
     private func scanProcess(_ pid: Int32) -> ProcessRecord? {

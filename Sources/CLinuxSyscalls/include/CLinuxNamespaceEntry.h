@@ -1,0 +1,46 @@
+// Typed entry points for looking inside network and IPC namespaces, for the calls Swift's
+// Glibc module does not give us: setns(2) and fstatfs(2) are not exported, mq_open(3) is
+// variadic, and <linux/netlink.h> (sockaddr_nl, NETLINK_ROUTE) is not in the module.
+// Every function returns what the system call returns (-1 with errno set on failure).
+#ifndef CLINUXNAMESPACEENTRY_H
+#define CLINUXNAMESPACEENTRY_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/// setns(2): moves the calling *thread* into the namespace `fd` refers to. For
+/// CLONE_NEWNET and CLONE_NEWIPC this changes only the calling thread.
+int cutaway_setns(int fd, int nstype);
+
+/// fstatfs(2)'s f_type (the file system's magic number) of `fd`, or -1.
+long cutaway_fstatfs_type(int fd);
+
+/// mq_open(3) of an existing POSIX message queue, read-only, never creating it
+/// (mq_overview(7)): the queue of the calling thread's IPC namespace. Returns the
+/// descriptor (an fd on Linux; close(2) it) or -1.
+int cutaway_mq_open_existing(const char *name);
+
+/// A NETLINK_ROUTE socket (netlink(7), rtnetlink(7)), close-on-exec. It stays bound to the
+/// network namespace of the calling thread at creation, wherever it is used afterwards.
+int cutaway_netlink_route_socket(void);
+
+/// sendto(2) of one netlink message to the kernel (nl_pid 0).
+ssize_t cutaway_netlink_send(int fd, const void *buf, size_t len);
+
+/// recvfrom(2) of one netlink datagram. Returns the datagram's full length (MSG_TRUNC:
+/// larger than `len` when it did not fit) and the sender's port id in `sender`.
+ssize_t cutaway_netlink_receive(int fd, void *buf, size_t len, uint32_t *sender);
+
+/// SO_RCVTIMEO on `fd`, so that no receive waits longer than `seconds`.
+int cutaway_socket_receive_timeout(int fd, int seconds);
+
+/// CLONE_NEWNET, CLONE_NEWIPC from <sched.h>.
+#define CUTAWAY_CLONE_NEWNET 0x40000000
+#define CUTAWAY_CLONE_NEWIPC 0x08000000
+/// statfs(2) f_type of nsfs and of the mqueue file system (include/uapi/linux/magic.h).
+#define CUTAWAY_NSFS_SUPER_MAGIC 0x6e736673
+#define CUTAWAY_MQUEUE_SUPER_MAGIC 0x19800202
+/// O_PATH of open(2).
+#define CUTAWAY_OPEN_PATH 010000000
+
+#endif

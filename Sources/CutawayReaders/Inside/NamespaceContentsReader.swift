@@ -1,0 +1,106 @@
+import CutawayModel
+
+/// Looks inside every network and IPC namespace of a live snapshot: devices, addresses,
+/// routes and veth peers (rtnetlink(7)); System V objects (`/proc/sysvipc`) and POSIX
+/// message queues (an existing mqueue mount). Each namespace is entered on a short-lived
+/// thread of its own (``NamespaceThread``); cutaway's other threads never change namespace.
+///
+/// What cannot be read (no privilege, the namespace went away) is recorded in the
+/// snapshot's ``Visibility`` (`networksUnread`, `ipcUnread`, `posixMessageQueuesUnknown`),
+/// never thrown. A capture (`--proc DIR`) has no netlink and no other namespace's
+/// `/proc/sysvipc`: there nothing is read and `visibility.namespaceContentsRead` is false.
+public enum NamespaceContentsReader {
+    /// Fills `snapshot.networks`, `snapshot.ipc` and their visibility, when `source` is the
+    /// live `/proc`; leaves them empty otherwise.
+    public static func fill(_ snapshot: inout Snapshot, source: any ProcSource) {
+        guard let live = source as? DirectoryProcSource, live.root == "/proc" else { return }
+        fill(&snapshot, procRoot: live.root.string)
+    }
+
+    static func fill(_ snapshot: inout Snapshot, procRoot: String) {
+        snapshot.visibility.namespaceContentsRead = true
+        let readers = snapshot.reader.namespaces
+        func ordered(_ type: NamespaceType) -> [Namespace] {
+            snapshot.namespaces.filter { $0.type == type }.sorted { ($0.inode != readers[type] ? 1 : 0, $0.inode) < ($1.inode != readers[type] ? 1 : 0, $1.inode) }
+        }
+
+        // Network namespaces.
+        let nets = ordered(.net)
+        let candidates = nets.map { NetworkNamespaceReader.Candidate(inode: $0.inode, locations: NamespaceFile.locations(of: $0)) }
+        var networks: [NetworkNamespace] = []
+        for ns in nets {
+            let result = NamespaceFile.open(.net, ns.inode, via: NamespaceFile.locations(of: ns), procRoot: procRoot).flatMap { file in
+                NamespaceThread.run(in: file, inode: ns.inode, kind: .network) {
+                    Result { () throws(NamespaceReadError) in try NetworkNamespaceReader.dump(candidates: candidates.filter { $0.inode != ns.inode }, procRoot: procRoot) }
+                }.flatMap { $0 }
+            }
+            switch result {
+            case .success(let dump): networks.append(NetworkNamespaceReader.model(namespace: ns.inode, dump))
+            case .failure(let e): snapshot.visibility.networksUnread.append(UnreadNamespace(namespace: ns.inode, reason: e.description))
+            }
+        }
+        NetworkNamespaceReader.namePeers(&networks)
+        snapshot.networks = networks.sorted { $0.namespace < $1.namespace }
+
+        // IPC namespaces.
+        let mounts = MqueueMount.find(in: snapshot.mountTables, procRoot: procRoot)
+        var ipcOfMountNamespace: [UInt64: Set<UInt64>] = [:]
+        for p in snapshot.processes {
+            if let m = p.namespaces[.mnt], let i = p.namespaces[.ipc] { ipcOfMountNamespace[m, default: []].insert(i) }
+        }
+        var claimed: Set<Int> = []
+        var ipc: [IPCNamespace] = []
+        for ns in ordered(.ipc) {
+            // Mounts with queues not yet tied to a namespace; those of its own processes' mount namespaces first.
+            let open = mounts.indices.filter { !claimed.contains($0) && !(mounts[$0].names ?? []).isEmpty }
+            let likely = open.filter { ipcOfMountNamespace[mounts[$0].mountNamespace]?.contains(ns.inode) == true }
+            let order = likely + open.filter { !likely.contains($0) }
+            let result = NamespaceFile.open(.ipc, ns.inode, via: NamespaceFile.locations(of: ns), procRoot: procRoot).flatMap { file in
+                NamespaceThread.run(in: file, inode: ns.inode, kind: .ipc) { IPCNamespaceReader.read(mounts: mounts, candidates: order) }
+            }
+            switch result {
+            case .success(let r):
+                var contents = IPCNamespace(namespace: ns.inode, sharedMemory: r.sharedMemory, semaphoreSets: r.semaphoreSets, messageQueues: r.messageQueues)
+                snapshot.diagnostics += r.diagnostics
+                if !r.problems.isEmpty {
+                    snapshot.visibility.ipcUnread.append(UnreadNamespace(namespace: ns.inode, reason: r.problems.joined(separator: "; ")))
+                }
+                if let m = r.mqueueMount {
+                    claimed.insert(m)
+                    contents.posixMessageQueues = mounts[m].names
+                } else {
+                    snapshot.visibility.posixMessageQueuesUnknown.append(UnreadNamespace(namespace: ns.inode, reason: unknownQueuesReason(ns, mounts: mounts, ipcOfMountNamespace: ipcOfMountNamespace)))
+                }
+                ipc.append(contents)
+            case .failure(let e):
+                snapshot.visibility.ipcUnread.append(UnreadNamespace(namespace: ns.inode, reason: e.description))
+                snapshot.visibility.posixMessageQueuesUnknown.append(UnreadNamespace(namespace: ns.inode, reason: "the namespace could not be entered"))
+            }
+        }
+        snapshot.ipc = ipc.sorted { $0.namespace < $1.namespace }
+
+        let v = snapshot.visibility
+        if !v.networksUnread.isEmpty {
+            snapshot.visibility.hints.append("the devices and routes of \(v.networksUnread.count) network namespace(s) could not be read (\(v.networksUnread[0].reason))")
+        }
+        if !v.ipcUnread.isEmpty {
+            snapshot.visibility.hints.append("the System V objects of \(v.ipcUnread.count) IPC namespace(s) could not be read (\(v.ipcUnread[0].reason))")
+        }
+    }
+
+    /// Why an IPC namespace's POSIX queues are unknown, in one sentence.
+    static func unknownQueuesReason(_ ns: Namespace, mounts: [MqueueMount], ipcOfMountNamespace: [UInt64: Set<UInt64>]) -> String {
+        if mounts.isEmpty {
+            return "no mqueue file system is mounted in any mount table cutaway read (cutaway does not mount one; `mount -t mqueue none DIR` inside the namespace would show them)"
+        }
+        let empty = mounts.filter { $0.names?.isEmpty == true }
+        if let own = empty.first(where: { ipcOfMountNamespace[$0.mountNamespace] == [ns.inode] }) {
+            return "no mqueue mount with queues in it belongs to it; the empty mqueue mount \(own.shown), whose processes are all in this IPC namespace, suggests it has none, but an empty mount cannot be tied to an IPC namespace without creating a queue"
+        }
+        let unreadable = mounts.filter { $0.names == nil }
+        if !unreadable.isEmpty {
+            return "no readable mqueue mount belongs to it (\(unreadable.count) could not be listed: \(unreadable[0].problem ?? "?"))"
+        }
+        return "no mqueue mount with queues in it belongs to it (an empty mount cannot be tied to an IPC namespace without creating a queue)"
+    }
+}
