@@ -4,8 +4,8 @@ import Glibc
 import Foundation
 
 /// The throwaway world a lesson runs in: one bash that is PID 1 of its own pid namespace,
-/// with its own mount (private propagation), IPC, UTS and network namespaces, and a tmpfs at
-/// `$LAB`, started as
+/// with its own mount (private propagation), IPC, UTS (hostname `lesson-sandbox`) and network
+/// namespaces, and a tmpfs at `$LAB`, started as
 ///
 ///     unshare --mount --propagation private --pid --fork --mount-proc --ipc --uts --net -- bash
 ///
@@ -116,6 +116,7 @@ final class LessonSandbox {
         set +e
         mount -t tmpfs cutaway-lesson "$LAB" || exit 97
         mount --make-private "$LAB"
+        hostname lesson-sandbox
         cutaway() { "$CUTAWAY_BIN" "$@"; }
         cd "$LAB"
         """
