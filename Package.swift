@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "cutaway",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cutaway", targets: ["cutaway"]),
         .library(name: "CutawayModel", targets: ["CutawayModel"]),

@@ -31,7 +31,7 @@ public enum IDMapReport {
                 out += body + "\(kind.rawValue) map (inside -> outside, count):\n"
                 for r in ranges {
                     out += body + "  \(r.inside) -> \(r.outside), \(r.count)\n"
-                    for s in IDMapChain.sentences(kind: kind, range: r, isInitial: ns.owner == nil, parentMap: level.depth > 1 ? parent : nil) {
+                    for s in IDMapSentences.sentences(kind: kind, range: r, isInitial: ns.owner == nil, parentMap: level.depth > 1 ? parent : nil) {
                         out += body + "    " + s + "\n"
                     }
                 }

@@ -18,6 +18,13 @@ public struct NamespaceDescriber: Sendable {
         return "-"
     }
 
+    /// A mount namespace named by its leader, for titles: `mnt:4026532290 (pid 1234 bash)`,
+    /// or `mnt:4026532290` when no member process is visible.
+    public func mountNamespace(_ inode: UInt64) -> String {
+        guard let ns = index.namespace(.mnt, inode), let leader = index.leader(of: ns) else { return "mnt:\(inode)" }
+        return "mnt:\(inode) (pid \(leader.pid) \(leader.command))"
+    }
+
     /// A one-line summary of a uid or gid map: `uid 0-65535 -> 100000-165535`.
     public static func mapSummary(_ ranges: [IDMapRange], kind: String) -> String {
         guard let first = ranges.first else { return "no \(kind) map written" }

@@ -22,7 +22,7 @@ public enum SnapshotReport {
         out += NamespaceReport.render(s, relation: .owner, types: Set(NamespaceType.allCases))
         for table in s.mountTables {
             out += "\n== Mounts\n\n"
-            out += MountReport.render(table: table, allTables: s.mountTables, title: "Mount namespace \(index.describeMountNamespace(table.mountNamespace)), read from pid \(table.readFrom)", namer: index.describeMountNamespace)
+            out += MountReport.render(table: table, allTables: s.mountTables, title: "Mount namespace \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace)), read from pid \(table.readFrom)", namer: NamespaceDescriber(index: index).mountNamespace)
         }
         out += "\n== User namespaces and id maps\n"
         for maps in s.idMaps {

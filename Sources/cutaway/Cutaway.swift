@@ -3,7 +3,7 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// The `cutaway` command. Exit codes: 0 ok, 1 failure, 2 usage error.
+/// The `cutaway` command. Exit statuses: ``ExitStatus``.
 @main
 struct Cutaway: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,24 +34,10 @@ struct Cutaway: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                // --help, --version
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            if let failure = error as? CutawayFailure {
-                FileHandleOutput.standardError("cutaway: \(failure.message)\n")
-                Glibc.exit(1)
-            }
-            if code == .validationFailure || error is ValidationError || (code != .failure && code.rawValue == 64) {
-                FileHandleOutput.standardError(fullMessage(for: error) + "\n")
-                Glibc.exit(2)
-            }
-            if let exit = error as? ExitCode { Glibc.exit(exit.rawValue) }
-            let message = fullMessage(for: error)
-            FileHandleOutput.standardError("cutaway: \(message.isEmpty ? "\(error)" : message)\n")
-            Glibc.exit(1)
+            let outcome = ExitStatus.of(error, command: Cutaway.self)
+            if let text = outcome.stdout { print(text) }
+            if let text = outcome.stderr { FileHandleOutput.standardError(text + "\n") }
+            Glibc.exit(outcome.status.rawValue)
         }
     }
 }

@@ -95,8 +95,8 @@ struct MountsCommand: ParsableCommand {
             }
             table = t
             allTables = snapshot.mountTables
-            title = "Mount namespace \(index.describeMountNamespace(inode)), read from pid \(t.readFrom)"
-            namer = index.describeMountNamespace
+            title = "Mount namespace \(NamespaceDescriber(index: index).mountNamespace(inode)), read from pid \(t.readFrom)"
+            namer = NamespaceDescriber(index: index).mountNamespace
         }
         if diagram.wantsDiagram {
             let dot = MountDiagram().dot(table: table, allTables: allTables, title: title, namer: namer)
@@ -131,49 +131,14 @@ extension MountsCommand {
             print("pids \(compare[0]) and \(compare[1]) are in the same mount namespace mnt:\(tables[0].mountNamespace): one mount table, nothing to compare.")
             return
         }
+        let comparison = MountComparison(tables[0], tables[1])
         if diagram.wantsDiagram {
-            let dot = MountCompareDiagram.dot(tables[0], tables[1], nameA: "\(names[0]) (mnt:\(tables[0].mountNamespace))", nameB: "\(names[1]) (mnt:\(tables[1].mountNamespace))")
+            let dot = MountCompareDiagram.dot(comparison, nameA: "\(names[0]) (mnt:\(tables[0].mountNamespace))", nameB: "\(names[1]) (mnt:\(tables[1].mountNamespace))")
             for path in try diagram.write(dot, name: "mounts-compare-\(compare[0])-\(compare[1])") { print("wrote \(path)") }
-            return
-        }
-        func key(_ m: Mount) -> String { "\(m.mountPoint.description) \(m.majorMinor) \(m.root.description)" }
-        let a = Set(tables[0].mounts.map(key)), b = Set(tables[1].mounts.map(key))
-        var out = "\(names[0]) mnt:\(tables[0].mountNamespace) and \(names[1]) mnt:\(tables[1].mountNamespace)\n"
-        out += "in both (same mount point, device and root): \(a.intersection(b).count)\n"
-        out += "only in \(names[0]):\n" + tables[0].mounts.filter { !b.contains(key($0)) }.map { "  \($0.mountPoint)  \($0.fsType) \($0.source)  \($0.propagationTags)\n" }.joined()
-        out += "only in \(names[1]):\n" + tables[1].mounts.filter { !a.contains(key($0)) }.map { "  \($0.mountPoint)  \($0.fsType) \($0.source)  \($0.propagationTags)\n" }.joined()
-        if json {
-            struct CompareJSON: Encodable { var both: Int; var onlyFirst: [Mount]; var onlySecond: [Mount]; var namespaces: [UInt64] }
-            FileHandleOutput.standardOutput(try JSONOutput.string(CompareJSON(both: a.intersection(b).count, onlyFirst: tables[0].mounts.filter { !b.contains(key($0)) },
-                                                                              onlySecond: tables[1].mounts.filter { !a.contains(key($0)) }, namespaces: tables.map(\.mountNamespace))))
+        } else if json {
+            FileHandleOutput.standardOutput(try JSONOutput.string(MountCompareJSON(comparison)))
         } else {
-            FileHandleOutput.standardOutput(out)
+            FileHandleOutput.standardOutput(MountCompareReport.render(comparison, nameA: names[0], nameB: names[1]))
         }
-    }
-}
-
-/// JSON of a peer group: `{"id", "members", "slaves", "propagateFrom", "masters", "slaveGroups"}`.
-struct PeerGroupJSON: Encodable {
-    var group: PeerGroup
-    init(_ group: PeerGroup) { self.group = group }
-
-    struct Ref: Encodable {
-        var ref: MountReference
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: AnyCodingKey.self)
-            try c.encode(ref.mountNamespace, forKey: "mountNamespace")
-            try c.encode(ref.mountID, forKey: "mountId")
-            try c.encode(ref.mountPoint, named: "mountPoint")
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.encode(group.id, forKey: "id")
-        try c.encode(group.members.map(Ref.init), forKey: "members")
-        try c.encode(group.slaves.map(Ref.init), forKey: "slaves")
-        try c.encode(group.propagatesTo.map(Ref.init), forKey: "propagateFrom")
-        try c.encode(group.masters, forKey: "masters")
-        try c.encode(group.slaveGroups, forKey: "slaveGroups")
     }
 }

@@ -1,5 +1,6 @@
 import CutawayModel
 import CutawayReaders
+import CutawayRender
 import Foundation
 import Testing
 
@@ -139,13 +140,13 @@ func mount(_ id: Int, _ parent: Int, _ point: String, shared: Int? = nil, master
 
 @Suite struct IDMapSentenceTests {
     @Test func sentences() {
-        let remap = IDMapChain.sentences(kind: .uid, range: .init(inside: 0, outside: 100000, count: 65536), isInitial: false, parentMap: nil)
+        let remap = IDMapSentences.sentences(kind: .uid, range: .init(inside: 0, outside: 100000, count: 65536), isInitial: false, parentMap: nil)
         #expect(remap.first == "uid 0 in here is uid 100000 on the host (uids 0-65535 -> 100000-165535, 65536 ids)")
-        let identity = IDMapChain.sentences(kind: .uid, range: .init(inside: 0, outside: 0, count: 1), isInitial: false, parentMap: nil)
+        let identity = IDMapSentences.sentences(kind: .uid, range: .init(inside: 0, outside: 0, count: 1), isInitial: false, parentMap: nil)
         #expect(identity == ["root in here IS root on the host (uid 0 maps to uid 0)"])
-        let full = IDMapChain.sentences(kind: .uid, range: .init(inside: 0, outside: 0, count: .max), isInitial: false, parentMap: nil)
+        let full = IDMapSentences.sentences(kind: .uid, range: .init(inside: 0, outside: 0, count: .max), isInitial: false, parentMap: nil)
         #expect(full == ["identity map over all ids: root in here IS root on the host"])
-        let nested = IDMapChain.sentences(kind: .gid, range: .init(inside: 0, outside: 100005, count: 1), isInitial: false,
+        let nested = IDMapSentences.sentences(kind: .gid, range: .init(inside: 0, outside: 100005, count: 1), isInitial: false,
                                           parentMap: [.init(inside: 0, outside: 100000, count: 65536)])
         #expect(nested.last == "in the parent namespace, gid 0 is gid 5")
     }

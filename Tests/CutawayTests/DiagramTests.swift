@@ -42,7 +42,7 @@ import Testing
         try golden("idmap", IDMapDiagram.dot(IDMapChain(index: index, pid: nested.pid), index: index))
         let peers = s.mountTables.filter { t in t.mounts.contains { $0.mountPoint.lossyString.hasSuffix("/shared/after") } }
         #expect(peers.count == 2)
-        try golden("compare", MountCompareDiagram.dot(peers[0], peers[1], nameA: "A", nameB: "B"))
+        try golden("compare", MountCompareDiagram.dot(MountComparison(peers[0], peers[1]), nameA: "A", nameB: "B"))
         // Deterministic: the same snapshot gives the same text.
         #expect(SnapshotDiagrams.items(s).map(\.dot) == SnapshotDiagrams.items(try demo()).map(\.dot))
     }

@@ -1,5 +1,6 @@
 /// What changed between two snapshots of the same machine: namespaces that appeared or
-/// vanished, and mounts added or removed in the mount namespaces both snapshots have.
+/// vanished, and mounts added or removed in the mount namespaces both snapshots have
+/// (mounts compared by ``MountIdentity``).
 /// A new mount namespace is reported with its size, not mount by mount: it starts as a
 /// clone of its parent's mounts.
 public struct SnapshotDiff: Sendable {
@@ -10,8 +11,6 @@ public struct SnapshotDiff: Sendable {
     /// New mount namespaces and how many mounts each has.
     public var newMountTables: [(mountNamespace: UInt64, mounts: Int)]
 
-    struct MountKey: Hashable { var point: ByteString; var fsType: ByteString; var source: ByteString; var root: ByteString }
-
     public init(from old: Snapshot, to new: Snapshot) {
         typealias Key = SnapshotIndex.NamespaceKey
         let before = Set(old.namespaces.map { Key($0.type, $0.inode) })
@@ -20,12 +19,11 @@ public struct SnapshotDiff: Sendable {
         removedNamespaces = old.namespaces.filter { !after.contains(Key($0.type, $0.inode)) }
         let oldTables = Dictionary(old.mountTables.map { ($0.mountNamespace, $0) }, uniquingKeysWith: { a, _ in a })
         var added: [(UInt64, Mount)] = [], removed: [(UInt64, Mount)] = [], fresh: [(UInt64, Int)] = []
-        func key(_ m: Mount) -> MountKey { MountKey(point: m.mountPoint, fsType: m.fsType, source: m.source, root: m.root) }
         for table in new.mountTables {
             guard let previous = oldTables[table.mountNamespace] else { fresh.append((table.mountNamespace, table.mounts.count)); continue }
-            let was = Set(previous.mounts.map(key)), now = Set(table.mounts.map(key))
-            added += table.mounts.filter { !was.contains(key($0)) }.map { (table.mountNamespace, $0) }
-            removed += previous.mounts.filter { !now.contains(key($0)) }.map { (table.mountNamespace, $0) }
+            let change = MountComparison(previous, table)
+            added += change.onlySecond.map { (table.mountNamespace, $0) }
+            removed += change.onlyFirst.map { (table.mountNamespace, $0) }
         }
         addedMounts = added.map { (mountNamespace: $0.0, mount: $0.1) }
         removedMounts = removed.map { (mountNamespace: $0.0, mount: $0.1) }

@@ -94,11 +94,4 @@ public struct SnapshotIndex: Sendable {
         }
         return chain.reversed()
     }
-
-    /// The mount namespace's member processes' first pid, for naming it ("mnt:4026532290 (pid 1234 bash)").
-    public func describeMountNamespace(_ inode: UInt64) -> String {
-        guard let ns = namespace(.mnt, inode) else { return "mnt:\(inode)" }
-        if let leader = leader(of: ns) { return "mnt:\(inode) (pid \(leader.pid) \(leader.command))" }
-        return "mnt:\(inode)"
-    }
 }

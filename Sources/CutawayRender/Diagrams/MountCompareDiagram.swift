@@ -1,17 +1,12 @@
 import CutawayModel
 
-/// Diagram 6: two mount namespaces side by side (concept 4: a new mount namespace is a clone
-/// that then diverges): the mounts both have, and those only one has. Mounts are the same
-/// when their mount point, device and root agree; peers of one group are linked.
+/// Two mount namespaces side by side (a new mount namespace is a clone of its parent's
+/// table that then diverges, mount_namespaces(7)): the mounts both have, and those only one
+/// has, as ``MountComparison`` finds them.
 public enum MountCompareDiagram {
-    struct Key: Hashable { var point: ByteString; var device: String; var root: ByteString }
-
-    public static func dot(_ a: MountTable, _ b: MountTable, nameA: String, nameB: String, limit: Int = 200) -> String {
-        func key(_ m: Mount) -> Key { Key(point: m.mountPoint, device: m.majorMinor, root: m.root) }
-        let keysA = Set(a.mounts.map(key)), keysB = Set(b.mounts.map(key))
-        let both = a.mounts.filter { keysB.contains(key($0)) }
-        let onlyA = a.mounts.filter { !keysB.contains(key($0)) }
-        let onlyB = b.mounts.filter { !keysA.contains(key($0)) }
+    public static func dot(_ comparison: MountComparison, nameA: String, nameB: String, limit: Int = 200) -> String {
+        let a = comparison.first, b = comparison.second
+        let both = comparison.both, onlyA = comparison.onlyFirst, onlyB = comparison.onlySecond
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "TB"), ("fontname", Palette.font), ("fontsize", "11"), ("labelloc", "t"),
                            ("label", "\(nameA) and \(nameB): \(both.count) mounts in both, \(onlyA.count) only in the first, \(onlyB.count) only in the second")])

@@ -27,9 +27,9 @@ public enum SnapshotDiagrams {
         let index = SnapshotIndex(snapshot)
         var items = [Item(name: "namespaces", title: "Namespaces", dot: NamespaceDiagram().dot(snapshot))]
         for table in snapshot.mountTables {
-            let title = "Mounts of \(index.describeMountNamespace(table.mountNamespace))"
+            let title = "Mounts of \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace))"
             items.append(Item(name: "mounts-\(table.mountNamespace)", title: title,
-                              dot: MountDiagram().dot(table: table, allTables: snapshot.mountTables, title: title + ", read from pid \(table.readFrom)", namer: index.describeMountNamespace)))
+                              dot: MountDiagram().dot(table: table, allTables: snapshot.mountTables, title: title + ", read from pid \(table.readFrom)", namer: NamespaceDescriber(index: index).mountNamespace)))
         }
         var used = Set(items.map(\.name))
         func unique(_ base: String) -> String {
