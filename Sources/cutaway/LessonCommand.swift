@@ -101,7 +101,10 @@ struct LessonCommand: ParsableCommand {
             let outcome: LessonRunner.Outcome
             do { outcome = try runner.run(lesson) } catch let interrupted as LessonInterrupted {
                 FileHandle.standardError.write(Data("\ncutaway: \(interrupted)\n".utf8))
-                throw ExitCode(128 + interrupted.signal)
+                // The sandbox is gone and the default action is back: end by the same signal,
+                // so that the shell sees an interrupted command (status 128 + signal).
+                raise(interrupted.signal)
+                throw ExitCode.failure
             } catch { throw CutawayFailure("\(error)") }
             if !outcome.succeeded { throw ExitCode.failure }
         }
