@@ -20,15 +20,17 @@ extension LessonCommand {
             container  a container built by hand (--pid PID): overlay layers, merged directory,
                        pivot_root, its PID 1, its own and shared namespaces.
             namespaces the namespaces diagram with cutaway's own namespaces named as --reader.
+            layers     the overlay mounted at --merged DIR: its layers as bands, paths as $LAB/….
 
             Examples (inside a lesson):
               cutaway lesson draw mounts --panel "sandbox=1" --panel "container=$C" --format png --output "$OUT"
               cutaway lesson draw pids --format svg,png --output "$OUT"
             """)
 
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case mounts, pids, container, namespaces }
+        enum Kind: String, ExpressibleByArgument, CaseIterable { case mounts, pids, container, namespaces, layers }
 
-        @Argument(help: "What to draw: mounts, pids, container or namespaces.") var kind: Kind
+        @Argument(help: "What to draw: mounts, pids, container, namespaces or layers.") var kind: Kind
+        @Option(help: ArgumentHelp("The overlay mount point of `layers`.", valueName: "DIR")) var merged: String?
         @Option(help: ArgumentHelp("A mount table to show: LABEL=PID (repeatable, in order; the first is the one the others are compared with).", valueName: "LABEL=PID"))
         var panel: [String] = []
         @Option(help: ArgumentHelp("The process of `container`.", valueName: "PID")) var pid: Int32?
@@ -42,6 +44,7 @@ extension LessonCommand {
             guard diagram.wantsDiagram else { throw ValidationError("give --format (svg, png, …)") }
             if kind == .mounts && panel.isEmpty { throw ValidationError("mounts needs at least one --panel LABEL=PID") }
             if kind == .container && pid == nil { throw ValidationError("container needs --pid PID") }
+            if kind == .layers && merged == nil { throw ValidationError("layers needs --merged DIR") }
         }
 
         func run() throws {
@@ -75,6 +78,24 @@ extension LessonCommand {
                 }
                 dot = LessonContainerDiagram.dot(stack: stack, process: p, mountTable: t, snapshot: snapshot, focus: focus,
                                                  readerName: reader, title: title ?? "A container built by hand")
+            case .layers:
+                let wanted = URL(fileURLWithPath: merged ?? "").standardizedFileURL.path
+                guard let own = snapshot.reader.namespaces[.mnt], let t = index.mountTable(own),
+                      let stack = OverlayReader.stacks(in: t).compactMap({ try? $0.stack.get() }).last(where: { $0.mergedDir.description == wanted }) else {
+                    throw CutawayFailure("\(wanted) is not the mount point of an overlay mount")
+                }
+                func display(_ path: ByteString) -> ByteString {
+                    let p = path.description
+                    return p == focus ? "$LAB" : p.hasPrefix(focus + "/") ? ByteString("$LAB" + p.dropFirst(focus.count)) : path
+                }
+                var picture = OverlayPicture(name: "layers", title: title ?? "Overlay mounted at \(display(stack.mergedDir))", inspection: OverlayReader.inspect(stack))
+                picture.stack.mergedDir = display(picture.stack.mergedDir)
+                picture.stack.workDir = picture.stack.workDir.map(display)
+                for i in picture.stack.layers.indices {
+                    picture.stack.layers[i].path = display(picture.stack.layers[i].path)
+                    picture.stack.layers[i].resolvedPath = picture.stack.layers[i].resolvedPath.map(display)
+                }
+                dot = OverlayDiagram.dot(picture)
             case .namespaces:
                 dot = NamespaceDiagram(readerName: reader, title: title ?? "Namespaces in the \(reader): each box is owned by the user namespace around it").dot(snapshot)
             }
