@@ -133,3 +133,27 @@ public struct Route: Sendable, Hashable, Codable {
         try c.encode(type, forKey: "type")
     }
 }
+
+extension Snapshot {
+    /// What is inside network namespace `inode`, if it was read (`networks` is sorted by
+    /// namespace, so this is a binary search).
+    public func network(_ inode: UInt64) -> NetworkNamespace? {
+        Self.find(inode, in: networks, by: \.namespace)
+    }
+
+    /// What is inside IPC namespace `inode`, if it was read.
+    public func ipcContents(_ inode: UInt64) -> IPCNamespace? {
+        Self.find(inode, in: ipc, by: \.namespace)
+    }
+
+    static func find<T>(_ inode: UInt64, in list: [T], by key: KeyPath<T, UInt64>) -> T? {
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid][keyPath: key] < inode { low = mid + 1 } else { high = mid }
+        }
+        if low < list.count, list[low][keyPath: key] == inode { return list[low] }
+        // A hand-made snapshot may not be sorted.
+        return list.first { $0[keyPath: key] == inode }
+    }
+}

@@ -46,6 +46,11 @@ public enum ContainerReport {
         let own = NamespaceType.allCases.sorted().filter { t in p.namespaces[t] != nil && p.namespaces[t] != reader[t] }
         let shared = NamespaceType.allCases.sorted().filter { t in p.namespaces[t] != nil && p.namespaces[t] == reader[t] }
         out += "Namespaces of its own: " + (own.isEmpty ? "none" : own.map { "\($0.rawValue):\(p.namespaces[$0]!)" }.joined(separator: " ")) + "\n"
+        if let net = p.namespaces[.net], let contents = index.snapshot.network(net) {
+            out += net == reader[.net]
+                ? "It uses the host's network namespace net:\(net) (no network isolation).\n"
+                : "Its network namespace net:\(net) has: " + NetworkReport.deviceSummary(contents, index: index).joined(separator: ", ") + "\n"
+        }
         if !shared.isEmpty {
             out += "Shared with the host: " + shared.map(\.rawValue).joined(separator: " ") + "\n"
             if shared.contains(.user) {

@@ -44,6 +44,17 @@ public enum IPCReport {
         return out + VisibilityReport.render(snapshot.visibility)
     }
 
+    /// `1 shared memory segment, 2 semaphore sets, POSIX queues /a /b`.
+    public static func summary(_ ipc: IPCNamespace) -> String {
+        func count(_ n: Int, _ what: String) -> String? { n == 0 ? nil : "\(n) \(what)\(n == 1 ? "" : "s")" }
+        var parts = [count(ipc.sharedMemory.count, "shared memory segment"), count(ipc.semaphoreSets.count, "semaphore set"),
+                     count(ipc.messageQueues.count, "System V message queue")].compactMap { $0 }
+        if let q = ipc.posixMessageQueues, !q.isEmpty {
+            parts.append("POSIX queue\(q.count == 1 ? "" : "s") " + q.prefix(4).map { "/\($0)" }.joined(separator: " ") + (q.count > 4 ? " …" : ""))
+        }
+        return parts.isEmpty ? "empty" : parts.joined(separator: ", ")
+    }
+
     /// `0x0001e240` as ipcs prints keys (the kernel's signed value as 32 bits).
     public static func key(_ k: Int64) -> String {
         let hex = String(UInt32(truncatingIfNeeded: k), radix: 16)

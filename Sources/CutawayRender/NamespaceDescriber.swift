@@ -75,6 +75,12 @@ public struct NamespaceDescriber: Sendable {
             if let maps = index.idMaps(ns.inode) {
                 out.append(Self.mapSummary(maps.uidMap, kind: "uid"))
             }
+        case .net:
+            if let net = index.snapshot.network(ns.inode) {
+                out.append("devices: " + NetworkReport.deviceSummary(net, index: index).joined(separator: ", "))
+            }
+        case .ipc:
+            if let ipc = index.snapshot.ipcContents(ns.inode), !ipc.isEmpty { out.append("IPC: " + IPCReport.summary(ipc)) }
         default: break
         }
         let threadCount = ns.threads.count

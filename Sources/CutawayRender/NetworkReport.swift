@@ -58,6 +58,27 @@ public enum NetworkReport {
         return out + VisibilityReport.render(snapshot.visibility)
     }
 
+    /// One short clause per device for other reports: `eth0 172.17.0.2/16 (veth to vethab12 in net:4026531833 host)`.
+    public static func deviceSummary(_ net: NetworkNamespace, index: SnapshotIndex, limit: Int = 6) -> [String] {
+        let host = index.snapshot.reader.namespaces[.net]
+        var out = net.interfaces.prefix(limit).map { i -> String in
+            var s = i.name.description
+            if let first = i.addresses.first(where: { !$0.hasPrefix("fe80:") }) { s += " " + first }
+            var kind = i.kind == "loopback" || i.kind == "device" ? "" : i.kind
+            if !i.up { kind += kind.isEmpty ? "down" : ", down" }
+            if let peer = i.peer {
+                let name = peer.name?.description ?? "ifindex \(peer.index)"
+                if peer.namespace == net.namespace { kind += " to \(name) here" }
+                else if let ns = peer.namespace { kind += " to \(name) in net:\(ns)\(ns == host ? " (host)" : "")" }
+                else { kind += " to a namespace cutaway cannot see" }
+            }
+            if let master = i.master { kind += ", port of \(master)" }
+            return kind.isEmpty ? s : "\(s) (\(kind))"
+        }
+        if net.interfaces.count > limit { out.append("+\(net.interfaces.count - limit) more") }
+        return out
+    }
+
     static func indent(_ text: String, by n: Int = 2) -> String {
         let pad = String(repeating: " ", count: n)
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")

@@ -11,8 +11,9 @@ struct SnapshotCommand: ParsableCommand {
         abstract: "Read everything at once and save it: snapshot.json, report.txt, diagrams, index.html.",
         discussion: """
         Writes DIR/snapshot.json (the whole model, see the README's JSON contract),
-        DIR/report.txt, one SVG diagram per view (namespaces.svg, mounts-<ns>.svg per mount
-        namespace, overlay-<name>.svg per overlay mount, container-<name>.svg per container)
+        DIR/report.txt, one SVG diagram per view (namespaces.svg, network.svg, ipc.svg,
+        mounts-<ns>.svg per mount namespace, overlay-<name>.svg per overlay mount,
+        container-<name>.svg per container)
         and DIR/index.html, one self-contained page with the report and every diagram; then
         prints a short summary. --format png,pdf,dot adds those formats. With --json, prints the
         snapshot to standard output and writes nothing. Re-read a saved snapshot with any view's

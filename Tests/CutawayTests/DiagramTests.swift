@@ -99,6 +99,13 @@ import Testing
         let stack = OverlayStack(mountNamespace: 3, mountID: 2, mergedDir: invalid, layers: [OverlayLayer(role: .upper, path: invalid, resolvedPath: invalid)],
                                  workDir: evil, switches: [], usesLayerAppendOptions: false)
         s.overlays = [OverlayPicture(name: "\"><script>alert(1)</script>", title: "<script>t</script>", inspection: OverlayInspection(stack: stack, indexes: [upper]))]
+        // Device names and POSIX queue names are any bytes too.
+        s.networks = [NetworkNamespace(namespace: 4, interfaces: [
+            NetworkInterface(name: evil, index: 1, kind: "veth", up: true, mtu: 1500, addresses: ["10.0.0.1/24"],
+                             peer: InterfacePeer(namespace: 4, name: invalid, index: 2), master: evil),
+            NetworkInterface(name: invalid, index: 2, kind: "<bridge>", up: false, mtu: 1500, peer: InterfacePeer(namespace: nil, name: nil, index: 9)),
+        ], routes: [Route(destination: "default", gateway: "<gw>", device: evil)])]
+        s.ipc = [IPCNamespace(namespace: 5, sharedMemory: [SharedMemorySegment(key: 1, id: 2, bytes: 3, ownerUID: 0, attached: 1)], posixMessageQueues: [evil, invalid])]
         return s
     }
 

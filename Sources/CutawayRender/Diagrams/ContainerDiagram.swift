@@ -50,7 +50,7 @@ public enum ContainerDiagram {
         let types = NamespaceType.allCases.sorted().filter { p.namespaces[$0] != nil }
         g.subgraph("cluster_own", [("label", "new namespaces of its own"), ("style", "rounded"), ("color", Palette.container)]) { inner in
             for t in types where p.namespaces[t] != reader[t] {
-                inner.node(DOT.id("own", t.rawValue), [("label", "\(t.rawValue):\(p.namespaces[t]!)"), ("fillcolor", Palette.fill(t)), ("color", Palette.container), ("penwidth", "2")])
+                inner.node(DOT.id("own", t.rawValue), [("label", "\(t.rawValue):\(p.namespaces[t]!)" + NetworkDiagram.deviceLines(t, p.namespaces[t]!, index: index)), ("fillcolor", Palette.fill(t)), ("color", Palette.container), ("penwidth", "2")])
             }
         }
         g.subgraph("cluster_shared", [("label", "shared with the host"), ("style", "rounded"), ("color", Palette.host)]) { inner in

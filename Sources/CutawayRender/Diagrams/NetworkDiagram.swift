@@ -10,6 +10,13 @@ import CutawayModel
 /// and lesson shells make many), and at most `limit` namespaces are drawn: the ones with
 /// the most devices, the host's always, then "N more".
 public enum NetworkDiagram {
+    /// Extra label lines for a namespace node in other diagrams (the container diagram): a
+    /// network namespace's devices with their first address and veth peer; empty otherwise.
+    public static func deviceLines(_ type: NamespaceType, _ inode: UInt64, index: SnapshotIndex) -> String {
+        guard type == .net, let net = index.snapshot.network(inode) else { return "" }
+        return "\n" + NetworkReport.deviceSummary(net, index: index, limit: 4).map { DOT.middleTruncated($0, max: 60) }.joined(separator: "\n")
+    }
+
     public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40) -> String {
         let index = SnapshotIndex(snapshot)
         let describer = NamespaceDescriber(index: index)

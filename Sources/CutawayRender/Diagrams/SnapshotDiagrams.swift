@@ -2,7 +2,7 @@ import CutawayModel
 import Foundation
 
 /// Every diagram of a snapshot, and the one self-contained HTML page that shows them with
-/// the report: `namespaces`, `mounts-<ns>` per mount namespace, `overlay-<name>` per
+/// the report: `namespaces`, `network` (devices and veth pairs), `ipc`, `mounts-<ns>` per mount namespace, `overlay-<name>` per
 /// overlay mount, `container-<name>` per container.
 public enum SnapshotDiagrams {
     public struct Item: Sendable {
@@ -25,7 +25,9 @@ public enum SnapshotDiagrams {
 
     public static func items(_ snapshot: Snapshot) -> [Item] {
         let index = SnapshotIndex(snapshot)
-        var items = [Item(name: "namespaces", title: "Namespaces", dot: NamespaceDiagram().dot(snapshot))]
+        var items = [Item(name: "namespaces", title: "Namespaces", dot: NamespaceDiagram().dot(snapshot)),
+                     Item(name: "network", title: "Network namespaces", dot: NetworkDiagram.dot(snapshot)),
+                     Item(name: "ipc", title: "IPC namespaces", dot: IPCDiagram.dot(snapshot))]
         for table in snapshot.mountTables {
             let title = "Mounts of \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace))"
             items.append(Item(name: "mounts-\(table.mountNamespace)", title: title,
