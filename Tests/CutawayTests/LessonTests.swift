@@ -370,15 +370,35 @@ extension LiveSystemTests {
             #expect(r.status == 0 && r.text.contains("your answer") && r.text.contains("All 4 checks passed."))
         }
 
+        /// Half-way through a lesson: a process in namespaces of its own and a mount exist,
+        /// and the lesson waits (so that the signal always arrives while it runs).
+        static let halfWay = """
+            # 00 · Half-way
+            **Goal:** be interrupted
+
+            ## Step 1 · A container-like process, a mount, then a long wait
+            > **Predict:** ?
+            ```sh
+            unshare --mount --propagation private --pid --fork sleep infinity &
+            mkdir -p m && mount -t tmpfs cutaway-lesson-halfway "$LAB/m"
+            echo "READY FOR THE SIGNAL"
+            sleep 600
+            ```
+            ```check
+            # expect: never reached
+            true
+            ```
+            """
+
         func interrupted(by signal: Int32) throws {
             let before = try Self.hostState()
             let log = Self.output() + ".log"
             let out = Self.output()
-            defer { try? FileManager.default.removeItem(atPath: log); try? FileManager.default.removeItem(atPath: out) }
-            let pid = try TestSupport.spawn(TestSupport.cutawayBinary, ["lesson", "run", "12-container-from-scratch", "--non-interactive", "--output", out], outputFile: log)
-            // Half-way: once step 3 has started its container.
-            let started = Self.waitUntil(seconds: 180) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("── Step 4") }
-            #expect(started, "the lesson did not reach step 4")
+            let dir = try LessonDirectory(extra: ["00-half-way.md": Self.halfWay])
+            defer { try? FileManager.default.removeItem(atPath: log); try? FileManager.default.removeItem(atPath: out); dir.remove() }
+            let pid = try TestSupport.spawn(TestSupport.cutawayBinary, ["lesson", "run", "00", "--non-interactive", "--lessons", dir.path, "--output", out], outputFile: log)
+            let started = Self.waitUntil(seconds: 180) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("  READY FOR THE SIGNAL") }
+            #expect(started, "the lesson did not get half-way")
             let lab = try #require(Self.labs(of: pid).first, "the running lesson has no lab in /tmp")
             #expect(try !Self.leftovers(of: lab, since: before).isEmpty, "the leftover probe does not see the running lesson")
             kill(pid, signal)
