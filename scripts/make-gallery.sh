@@ -6,5 +6,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 swift build --product cutaway >/dev/null
-rm -rf output/examples
+# The busy-host pictures come from their own scenario (Tests/Scripts/make-busy-fixture.sh).
+mkdir -p output/examples && find output/examples -mindepth 1 ! -name "busy-*.png" -delete
 "$(swift build --show-bin-path)/cutaway" render Tests/CutawayTests/Fixtures/snapshots/demo.json --output output/examples --format png

@@ -11,7 +11,7 @@
 
 int cutaway_setns(int fd, int nstype) { return setns(fd, nstype); }
 
-long cutaway_fstatfs_type(int fd) {
+long cutaway_filesystem_magic(int fd) {
     struct statfs st;
     if (fstatfs(fd, &st) != 0) return -1;
     return (long)st.f_type;

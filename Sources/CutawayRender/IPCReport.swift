@@ -8,7 +8,7 @@ public enum IPCReport {
         let index = SnapshotIndex(snapshot)
         var out = ""
         if !snapshot.visibility.namespaceContentsRead {
-            out += "No IPC namespace contents in this snapshot: they are read from the live kernel only (a capture has none).\n"
+            out += "No IPC namespace contents in this snapshot: they are read from the live kernel only (a capture or an older snapshot has none).\n"
         }
         let unknown = Dictionary(snapshot.visibility.posixMessageQueuesUnknown.map { ($0.namespace, $0.reason) }, uniquingKeysWith: { a, _ in a })
         for (n, ipc) in namespaces.enumerated() {

@@ -26,7 +26,7 @@ public enum NetworkReport {
         let index = SnapshotIndex(snapshot)
         var out = ""
         if !snapshot.visibility.namespaceContentsRead {
-            out += "No network namespace contents in this snapshot: they are read from the live kernel only (a capture has no netlink).\n"
+            out += "No network namespace contents in this snapshot: they are read from the live kernel only (a capture has no netlink; an older snapshot has none).\n"
         }
         for (n, net) in networks.enumerated() {
             if n > 0 { out += "\n" }

@@ -20,9 +20,16 @@ public enum SnapshotReport {
         let index = SnapshotIndex(s)
         var out = "cutaway snapshot\n" + summary(s) + "\n== Namespaces (by owning user namespace)\n\n"
         out += NamespaceReport.render(s, relation: .owner, types: Set(NamespaceType.allCases))
-        for table in s.mountTables {
+        // Mount tables of one shape: the first in full, the others named (snapshot.json has each).
+        let shapes = MountTableShape(tables: s.mountTables)
+        for (table, others, varies) in shapes.groups.map({ ($0.representative, Array($0.tables.dropFirst()), $0.varies) }) + shapes.single.map({ ($0, [MountTable](), [String]()) }) {
             out += "\n== Mounts\n\n"
-            out += MountReport.render(table: table, allTables: s.mountTables, title: "Mount namespace \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace)), read from pid \(table.readFrom)", namer: NamespaceDescriber(index: index).mountNamespace)
+            var title = "Mount namespace \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace)), read from pid \(table.readFrom)"
+            if !others.isEmpty {
+                title += "\n(and \(others.count) more of the same shape, differing only in \(varies.joined(separator: ", ")): "
+                title += others.map { "mnt:\($0.mountNamespace)" }.joined(separator: " ") + ")"
+            }
+            out += MountReport.render(table: table, allTables: s.mountTables, title: title, namer: NamespaceDescriber(index: index).mountNamespace)
         }
         out += "\n== User namespaces and id maps\n"
         for maps in s.idMaps {

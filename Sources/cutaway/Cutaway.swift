@@ -18,8 +18,8 @@ struct Cutaway: ParsableCommand {
           cutaway mounts --pid 1234     the mount tree of pid 1234, with peer groups
           cutaway idmap --pid 1234      uid/gid maps from the host down to pid 1234
           cutaway layers DIR|NAME       overlay layers; which layer each file is from
-          cutaway net                   devices, addresses, routes, veth pairs per netns
-          cutaway ipc                   System V objects, POSIX queues per IPC namespace
+          cutaway net                   devices, addresses, routes, veth pairs
+          cutaway ipc                   System V objects, POSIX message queues
           cutaway snapshot              everything, with diagrams and index.html
           cutaway render FILE.json      draw a saved snapshot (e.g. another host's)
           cutaway capture /tmp/host-a   copy what cutaway reads, to analyse elsewhere

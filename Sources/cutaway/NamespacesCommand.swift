@@ -11,12 +11,18 @@ struct NamespacesCommand: ParsableCommand {
         Each line: the namespace (type:inode), its number of processes, its leader (oldest member
         process) and what makes it special: PID 1's host pid, a user namespace's id map, or what
         holds a namespace that no process is in (a bind mount such as /run/netns/NAME, an open fd).
+        Alike namespace sets (containers made the same way) fold into one line or box that says
+        how many it stands for; --unfold shows every namespace. JSON never folds.
+        --pid or --container focuses on one process: its namespaces, their ancestors and
+        owners, and what shares them with it.
 
         Examples:
           cutaway namespaces                       tree by owning user namespace (like lsns -T)
           cutaway ns --tree parent --type pid,user the pid and user hierarchies
           cutaway ns --json                        {"namespaces": [...]}
           cutaway ns --format svg,png              draw it: output/namespaces.svg, .png
+          cutaway ns --pid 1234 --format svg       one process's namespaces, drawn
+          cutaway ns --container web --json        one container's namespaces as JSON
         """,
         aliases: ["ns"]
     )
@@ -34,16 +40,46 @@ struct NamespacesCommand: ParsableCommand {
 
     @OptionGroup var diagram: DiagramOptions
 
+    @OptionGroup var scope: FocusOptions
+
     func run() throws {
         let snapshot = try source.load()
         let types = type?.types ?? Set(NamespaceType.allCases)
+        let focus = try scope.focus(snapshot)
         if diagram.wantsDiagram {
-            for path in try diagram.write(NamespaceDiagram().dot(snapshot), name: "namespaces") { print("wrote \(path)") }
+            if let focus {
+                let dot = NamespaceDiagram.unfolded.dot(focus.snapshot, title: focus.summary, highlighted: focus.own)
+                let name = "namespaces-" + (scope.container.map { "container-" + SnapshotDiagrams.fileName($0) } ?? "pid-\(focus.pid)")
+                for path in try diagram.write(dot, name: name) { print("wrote \(path)") }
+            } else {
+                let drawing = scope.unfold ? NamespaceDiagram.unfolded : NamespaceDiagram()
+                for path in try diagram.write(drawing.dot(snapshot), name: "namespaces") { print("wrote \(path)") }
+            }
         } else if json {
-            let selected = snapshot.namespaces.filter { types.contains($0.type) }
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "namespaces", value: selected, extra: ["visibility": AnyEncodable(snapshot.visibility)])))
+            let shown = focus?.snapshot ?? snapshot
+            let selected = shown.namespaces.filter { types.contains($0.type) }
+            var extra = ["visibility": AnyEncodable(snapshot.visibility)]
+            if let focus { extra["focus"] = AnyEncodable(FocusJSON(focus)) }
+            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "namespaces", value: selected, extra: extra)))
+        } else if let focus {
+            FileHandleOutput.standardOutput(NamespaceReport.render(focus.snapshot, relation: tree, types: types, fold: false, header: focus.summary + "."))
         } else {
-            FileHandleOutput.standardOutput(NamespaceReport.render(snapshot, relation: tree, types: types))
+            FileHandleOutput.standardOutput(NamespaceReport.render(snapshot, relation: tree, types: types, fold: !scope.unfold))
         }
     }
 }
+
+/// `"focus": {"pid": 1234, "container": "web", "own": [{"type": "net", "inode": 4026532290}], "sharers": [1240]}`
+struct FocusJSON: Encodable {
+    var focus: Focus
+    init(_ focus: Focus) { self.focus = focus }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        try c.encode(focus.pid, forKey: "pid")
+        try c.encodeOrNull(focus.container?.name, forKey: "container")
+        struct Ref: Encodable { var type: NamespaceType; var inode: UInt64 }
+        try c.encode(focus.own.sorted { ($0.type, $0.inode) < ($1.type, $1.inode) }.map { Ref(type: $0.type, inode: $0.inode) }, forKey: "own")
+        try c.encode(focus.sharers, forKey: "sharers")
+    }
+}
+

@@ -7,13 +7,14 @@ struct NetCommand: ParsableCommand {
         commandName: "net",
         abstract: "Show what is inside network namespaces: devices, addresses, routes, veth pairs.",
         discussion: """
-        For every network namespace (or one: --pid, --ns): its devices (name, index, kind,
-        up/down, MTU, MAC, addresses as CIDR, the bridge a device is a port of), its main IPv4
-        and IPv6 routes, and for each veth the other end: its name and the namespace it is in.
-        Like `ip -n NAME link/addr/route`, for every namespace at once, including those with
-        no name. cutaway asks the kernel from a short-lived thread that enters each namespace
-        (root is needed for namespaces other than cutaway's own). Live only: a capture or a
-        saved snapshot shows what was read when it was made.
+        For every network namespace (or one: --pid, --ns): its devices (name,
+        index, kind, up/down, MTU, MAC, addresses as CIDR, the bridge a device is
+        a port of), its main IPv4 and IPv6 routes, and for each veth the other
+        end: its name and the namespace it is in. Like `ip -n NAME link/addr/route`
+        for every namespace at once, including those with no name. cutaway asks
+        the kernel from a short-lived thread that enters each namespace (root is
+        needed for namespaces other than cutaway's own). Live only: a capture or
+        a saved snapshot shows what was read when it was made.
 
         Examples:
           cutaway net                        every network namespace
@@ -23,27 +24,11 @@ struct NetCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var selection: NamespaceSelection
-
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
-
-    @OptionGroup var source: SourceOptions
-
-    @OptionGroup var diagram: DiagramOptions
+    @OptionGroup var options: NamespaceContentsOptions
 
     func run() throws {
-        let snapshot = try source.load()
-        let inode = try selection.inode(.net, in: snapshot)
-        let networks = snapshot.networks.filter { inode == nil || $0.namespace == inode }
-        let unread = snapshot.visibility.networksUnread.filter { inode == nil || $0.namespace == inode }
-        if diagram.wantsDiagram {
-            let name = inode.map { "network-\($0)" } ?? "network"
-            for path in try diagram.write(NetworkDiagram.dot(snapshot, focus: inode), name: name) { print("wrote \(path)") }
-        } else if json {
-            FileHandleOutput.standardOutput(try JSONOutput.string(Wrapped(key: "networks", value: networks, extra: ["visibility": AnyEncodable(snapshot.visibility)])))
-        } else {
-            FileHandleOutput.standardOutput(NetworkReport.render(networks, unread: unread, snapshot: snapshot))
-        }
+        try NamespaceContentsView(type: .net, key: "networks", diagramName: "network", items: \.networks, namespace: \.namespace,
+                                  unread: \.networksUnread, dot: { NetworkDiagram.dot($0, focus: $1) }, text: NetworkReport.render)
+            .run(options)
     }
 }

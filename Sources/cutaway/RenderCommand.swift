@@ -28,6 +28,8 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
     var formats: [String] = []
 
+    @OptionGroup var scope: FocusOptions
+
     func validate() throws { _ = try DiagramOptions.parse(formats) }
 
     func run() throws {
@@ -40,7 +42,8 @@ struct RenderCommand: ParsableCommand {
         do { try Data(report.utf8).write(to: URL(fileURLWithPath: dir + "/report.txt")) } catch {
             throw CutawayFailure("cannot write \(dir)/report.txt: \(error.localizedDescription)")
         }
-        let written = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats))
+        let focus = try scope.focus(snapshot)
+        let written = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
         for path in written { print("wrote \(path)") }
     }
 }

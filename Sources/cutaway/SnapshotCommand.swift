@@ -23,6 +23,7 @@ struct SnapshotCommand: ParsableCommand {
           cutaway snapshot                          writes output/snapshot-<host>-<time>/
           cutaway snapshot --output /tmp/snap
           cutaway snapshot --json > host.json
+          cutaway snapshot --pid 1234               diagrams and page of one process only
         """
     )
 
@@ -33,6 +34,8 @@ struct SnapshotCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var source: SourceOptions
+
+    @OptionGroup var scope: FocusOptions
 
     @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
     var formats: [String] = []
@@ -58,7 +61,8 @@ struct SnapshotCommand: ParsableCommand {
         } catch {
             throw CutawayFailure("cannot write to \(dir): \(error.localizedDescription) (choose another place with --output DIR)")
         }
-        let diagrams = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats))
+        let focus = try scope.focus(snapshot)
+        let diagrams = try GalleryWriter.write(snapshot, report: report, to: dir, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
         var summary = SnapshotReport.summary(snapshot)
         summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
         summary += "wrote \(diagrams.count - 1) diagram files and \(dir)/index.html (open it in a browser)\n"

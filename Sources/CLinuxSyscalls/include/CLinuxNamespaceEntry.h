@@ -13,7 +13,7 @@
 int cutaway_setns(int fd, int nstype);
 
 /// fstatfs(2)'s f_type (the file system's magic number) of `fd`, or -1.
-long cutaway_fstatfs_type(int fd);
+long cutaway_filesystem_magic(int fd);
 
 /// mq_open(3) of an existing POSIX message queue, read-only, never creating it
 /// (mq_overview(7)): the queue of the calling thread's IPC namespace. Returns the

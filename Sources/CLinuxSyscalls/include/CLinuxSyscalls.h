@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+// Calls for looking inside network and IPC namespaces (setns, netlink, mq_open).
+#include "CLinuxNamespaceEntry.h"
+#include "CLinuxSignalPipe.h"
 
 /// NS_GET_USERNS: a new fd for the user namespace that owns the namespace `fd` refers to.
 int cutaway_ns_get_userns(int fd);
@@ -24,10 +27,5 @@ int cutaway_ns_get_id(int fd, uint64_t *id);
 /// lgetxattr(2): the value of extended attribute `name` of `path` itself (symlinks not
 /// followed); with size 0, the size the value needs.
 ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_t size);
-
-// Calls for looking inside network and IPC namespaces (setns, netlink, mq_open).
-#include "CLinuxNamespaceEntry.h"
-// The lesson runner's self-pipe.
-#include "CLinuxSignalPipe.h"
 
 #endif

@@ -56,7 +56,7 @@ struct MqueueMount: Sendable {
         case .failure(let e): return .failure(e)
         }
         defer { close(pathFD) }
-        guard cutaway_fstatfs_type(pathFD) == CUTAWAY_MQUEUE_SUPER_MAGIC else { return .failure(.init("\(m.shown) is no longer an mqueue mount")) }
+        guard cutaway_filesystem_magic(pathFD) == CUTAWAY_MQUEUE_SUPER_MAGIC else { return .failure(.init("\(m.shown) is no longer an mqueue mount")) }
         var st = stat()
         guard fstat(pathFD, &st) == 0, UInt64(st.st_dev) == m.device else { return .failure(.init("\(m.shown) is now another mount")) }
         let fd = open("/proc/self/fd/\(pathFD)", O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -26,10 +26,10 @@ public enum NamespaceContentsReader {
 
         // Network namespaces.
         let nets = ordered(.net)
-        let candidates = nets.map { NetworkNamespaceReader.Candidate(inode: $0.inode, locations: NamespaceFile.locations(of: $0)) }
+        let candidates = nets.map { NetworkNamespaceReader.Candidate(inode: $0.inode, locations: EnterableNamespace.locations(of: $0)) }
         var networks: [NetworkNamespace] = []
         for ns in nets {
-            let result = NamespaceFile.open(.net, ns.inode, via: NamespaceFile.locations(of: ns), procRoot: procRoot).flatMap { file in
+            let result = EnterableNamespace.open(.net, ns.inode, via: EnterableNamespace.locations(of: ns), procRoot: procRoot).flatMap { file in
                 NamespaceThread.run(in: file, inode: ns.inode, kind: .network) {
                     Result { () throws(NamespaceReadError) in try NetworkNamespaceReader.dump(candidates: candidates.filter { $0.inode != ns.inode }, procRoot: procRoot) }
                 }.flatMap { $0 }
@@ -55,7 +55,7 @@ public enum NamespaceContentsReader {
             let open = mounts.indices.filter { !claimed.contains($0) && !(mounts[$0].names ?? []).isEmpty }
             let likely = open.filter { ipcOfMountNamespace[mounts[$0].mountNamespace]?.contains(ns.inode) == true }
             let order = likely + open.filter { !likely.contains($0) }
-            let result = NamespaceFile.open(.ipc, ns.inode, via: NamespaceFile.locations(of: ns), procRoot: procRoot).flatMap { file in
+            let result = EnterableNamespace.open(.ipc, ns.inode, via: EnterableNamespace.locations(of: ns), procRoot: procRoot).flatMap { file in
                 NamespaceThread.run(in: file, inode: ns.inode, kind: .ipc) { IPCNamespaceReader.read(mounts: mounts, candidates: order) }
             }
             switch result {

@@ -28,7 +28,7 @@ enum NamespaceThread {
 
     /// Enters `file`'s namespace (inode `inode`) on a new thread, runs `body` there and waits
     /// for the thread to end. The body is not run when the namespace cannot be entered.
-    static func run<T>(in file: NamespaceFile, inode: UInt64, kind: Kind, _ body: () -> T) -> Result<T, NamespaceReadError> {
+    static func run<T>(in file: EnterableNamespace, inode: UInt64, kind: Kind, _ body: () -> T) -> Result<T, NamespaceReadError> {
         let fd = file.fd
         return withoutActuallyEscaping(body) { body in
             var outcome: Result<T, NamespaceReadError> = .failure(NamespaceReadError("the worker thread did not run"))

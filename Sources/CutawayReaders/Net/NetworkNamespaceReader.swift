@@ -19,7 +19,7 @@ enum NetworkNamespaceReader {
     /// A namespace cutaway may be able to open, as a candidate for a peer's netns id.
     struct Candidate {
         var inode: UInt64
-        var locations: [NamespaceFile.Location]
+        var locations: [EnterableNamespace.Location]
     }
 
     /// Run on a thread inside the namespace: links, addresses, IPv4 and IPv6 routes, then
@@ -39,7 +39,7 @@ enum NetworkNamespaceReader {
         }
         var wanted = Set(d.links.compactMap(\.linkNetnsID))
         for candidate in candidates where !wanted.isEmpty {
-            guard case .success(let file) = NamespaceFile.open(.net, candidate.inode, via: candidate.locations, procRoot: procRoot) else { continue }
+            guard case .success(let file) = EnterableNamespace.open(.net, candidate.inode, via: candidate.locations, procRoot: procRoot) else { continue }
             guard let answer = try? socket.ask({ RouteNetlink.nsidQuestion(fd: file.fd, sequence: $0) }),
                   let id = RouteNetlink.nsid(answer), wanted.remove(id) != nil else { continue }
             d.peerNamespaces[id] = candidate.inode

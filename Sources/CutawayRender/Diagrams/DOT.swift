@@ -137,6 +137,8 @@ public enum Palette {
     public static let slave = "#e07b00"
     public static let unbindable = "#c0392b"
     public static let hidden = "#9a9a9a"
+    /// The namespaces a focus view is about.
+    public static let focus = "#d0021b"
     public static let whiteout = "#c0392b"
     public static let upper = "#fff4c2"
     public static let lower = "#e4eefb"

@@ -44,15 +44,8 @@ public enum IPCDiagram {
             let border = ipc.namespace == hostIPC ? Palette.host : "#b59f00"
             g.node(DOT.id("ipc", ipc.namespace), [("label", "<<TABLE BORDER=\"2\" COLOR=\"\(border)\" CELLBORDER=\"0\" CELLSPACING=\"1\" CELLPADDING=\"3\">\(rows.joined())</TABLE>>")])
         }
-        if empty.count > 1 {
-            g.node(DOT.id("folded"), [("label", "\(empty.count) more IPC namespaces with no System V objects\nand no known POSIX queues"),
-                                      ("shape", "box"), ("style", "rounded,dashed")])
-        }
-        if more > 0 { g.node(DOT.id("more"), [("label", "\(more) more IPC namespaces (cutaway ipc lists them)"), ("shape", "box"), ("style", "rounded,dashed")]) }
-        if snapshot.ipc.isEmpty {
-            let why = snapshot.visibility.namespaceContentsRead ? "no IPC namespace could be read" : "no IPC namespace contents: they are read from the live kernel only"
-            g.node(DOT.id("empty"), [("label", why), ("shape", "box"), ("style", "rounded,dashed")])
-        }
+        FoldedNamespaces.notes(&g, folded: empty.count > 1 ? "\(empty.count) more IPC namespaces with no System V objects\nand no known POSIX queues" : nil,
+                               more: more, kind: "IPC", command: "cutaway ipc", nothingRead: snapshot.ipc.isEmpty, visibility: snapshot.visibility)
         return g.render(name: "ipc")
     }
 }

@@ -25,25 +25,75 @@ public struct MountDiagram {
 
     static func node(_ ns: UInt64, _ m: Mount) -> String { DOT.id("m", ns, m.id) }
 
+    /// cgroup and cgroup2 mounts with no mounts below them, where at least four share a
+    /// parent (the machine's `/sys/fs/cgroup/*`): drawn as one node, by mount id.
+    /// Private leaf mounts that the host's table has with the same point, type, source, root
+    /// and options, by mount id; empty unless there are at least three.
+    static func hostCopies(_ lines: [MountTree.Line], host: MountTable) -> [Int: Mount] {
+        struct Same: Hashable { var point, type, source, root: ByteString; var options: String }
+        func same(_ m: Mount) -> Same { Same(point: m.mountPoint, type: m.fsType, source: m.source, root: m.root, options: m.mountOptions) }
+        let hostMounts = Set(host.mounts.filter { $0.shared == nil && $0.master == nil }.map(same))
+        let parents = Set(lines.map(\.mount.parentID))
+        var out: [Int: Mount] = [:]
+        for m in lines.map(\.mount) where !parents.contains(m.id) && m.shared == nil && m.master == nil && !m.unbindable && hostMounts.contains(same(m)) {
+            out[m.id] = m
+        }
+        return out.count >= 3 ? out : [:]
+    }
+
+    static func cgroupClutter(_ lines: [MountTree.Line]) -> [Int: Mount] {
+        let parents = Set(lines.map(\.mount.parentID))
+        let leaves = lines.map(\.mount).filter { ($0.fsType == "cgroup" || $0.fsType == "cgroup2") && !parents.contains($0.id) }
+        var out: [Int: Mount] = [:]
+        for (_, siblings) in Dictionary(grouping: leaves, by: \.parentID) where siblings.count >= 4 {
+            for m in siblings { out[m.id] = m }
+        }
+        return out
+    }
+
     static func attrs(_ m: Mount) -> [(String, String)] {
         var a: [(String, String)] = [("label", label(m)), ("fillcolor", fill(m))]
         if m.unbindable { a += [("color", Palette.unbindable), ("penwidth", "2"), ("style", "filled,bold,diagonals")] }
         return a
     }
 
-    public func dot(table: MountTable, allTables: [MountTable], title: String, namer: (UInt64) -> String) -> String {
+    /// `hostTable`: the reader's table; private leaf mounts this table has exactly as the
+    /// host has them (same point, type, source, root, options) are drawn as one node.
+    public func dot(table: MountTable, allTables: [MountTable], title: String, namer: (UInt64) -> String, hostTable: MountTable? = nil) -> String {
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "LR"), ("fontname", Palette.font), ("fontsize", "11"), ("label", title), ("labelloc", "t"), ("newrank", "true")])
         g.nodeDefaults([("shape", "box"), ("style", "filled"), ("fontname", Palette.font), ("fontsize", "9")])
         g.edgeDefaults([("fontname", Palette.font), ("fontsize", "8"), ("color", "#777777")])
         let tree = MountTree(mounts: table.mounts)
         let lines = tree.lines()
-        let shown = Array(lines.prefix(limit))
+        let clutter = Self.cgroupClutter(lines)
+        let copies = hostTable.map { Self.hostCopies(lines, host: $0) }?.filter { clutter[$0.key] == nil } ?? [:]
+        let shown = Array(lines.prefix(limit)).filter { clutter[$0.mount.id] == nil && copies[$0.mount.id] == nil }
         let shownIDs = Set(shown.map { $0.mount.id })
         g.subgraph("cluster_main", [("label", namer(table.mountNamespace)), ("style", "rounded"), ("color", "#1f6fbf")]) { inner in
             for line in shown { inner.node(Self.node(table.mountNamespace, line.mount), Self.attrs(line.mount)) }
-            if lines.count > shown.count {
-                inner.node(DOT.id("more", table.mountNamespace), [("label", "\(lines.count - shown.count) more mounts"), ("style", "dotted")])
+            if lines.count > min(limit, lines.count) {
+                inner.node(DOT.id("more", table.mountNamespace), [("label", "\(lines.count - min(limit, lines.count)) more mounts"), ("style", "dotted")])
+            }
+            // Host clutter: the cgroup hierarchies under one directory, one node.
+            for (parentID, members) in Dictionary(grouping: clutter.values, by: \.parentID).sorted(by: { $0.key < $1.key }) {
+                let names = members.sorted { $0.id < $1.id }.map { m in m.mountPoint.description.split(separator: "/").last.map(String.init) ?? m.mountPoint.description }
+                let node = DOT.id("cgroups", table.mountNamespace, parentID)
+                inner.node(node, [("label", "\(members.count) cgroup hierarchies\n" + DOT.middleTruncated(names.joined(separator: ", "), max: 60) + "\n(folded; JSON and text list each)"),
+                                  ("style", "filled,dotted"), ("fillcolor", "#f2f2f2")])
+                if shownIDs.contains(parentID), let parent = table.mounts.last(where: { $0.id == parentID }) {
+                    inner.edge(Self.node(table.mountNamespace, parent), node, [("arrowhead", "none")])
+                }
+            }
+            // The machine's own mounts, copied unchanged into this namespace: one node.
+            if copies.count >= 3 {
+                let points = copies.values.sorted { $0.id < $1.id }.map(\.mountPoint.description)
+                let node = DOT.id("hostcopies", table.mountNamespace)
+                inner.node(node, [("label", "\(copies.count) mounts as in the host's table\n" + DOT.middleTruncated(points.joined(separator: " "), max: 60) + "\n(folded; JSON and text list each)"),
+                                  ("style", "filled,dotted"), ("fillcolor", "#f2f2f2")])
+                for parentID in Set(copies.values.map(\.parentID)).sorted() where shownIDs.contains(parentID) {
+                    if let parent = table.mounts.last(where: { $0.id == parentID }) { inner.edge(Self.node(table.mountNamespace, parent), node, [("arrowhead", "none")]) }
+                }
             }
         }
         for line in shown where line.depth > 0 {

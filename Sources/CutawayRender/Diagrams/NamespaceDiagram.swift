@@ -3,27 +3,37 @@ import CutawayModel
 /// Diagram 1: user namespaces as nested ownership clusters, every other namespace inside the
 /// user namespace that owns it, coloured by type, with its leader process; the pid-namespace
 /// parent chain as arrows; containers named; the host's initial namespaces set apart.
-/// On a large host each cluster shows at most `perType` namespaces of a type and one
-/// "N more" node for the rest, so the default picture stays readable.
+/// On a busy host alike namespace sets fold into one box each (``NamespaceFold``, the rule is
+/// in the legend) and each cluster shows at most `perType` namespaces of a type and one
+/// "N more" node for the rest, so the default picture stays readable; `unfolded` draws
+/// every namespace.
 public struct NamespaceDiagram {
     public var perType: Int
-    /// What the reader's own namespaces are called: "host", or "sandbox" when cutaway runs
-    /// inside the lesson sandbox.
+    public var fold: Bool
+    /// What the reader's own namespaces are called: "host", or "lesson sandbox" when cutaway
+    /// runs inside the lesson sandbox.
     public var readerName: String
     /// Replaces the title (which names the host and the time).
     public var title: String?
-    public init(perType: Int = 6, readerName: String = "host", title: String? = nil) {
-        self.perType = perType; self.readerName = readerName; self.title = title
+    public init(perType: Int = 6, fold: Bool = true, readerName: String = "host", title: String? = nil) {
+        self.perType = perType; self.fold = fold; self.readerName = readerName; self.title = title
     }
 
-    public func dot(_ snapshot: Snapshot) -> String {
+    /// Every namespace, one box each, no "N more".
+    public static var unfolded: NamespaceDiagram { NamespaceDiagram(perType: .max, fold: false) }
+
+    /// `highlighted`: namespaces drawn with a bold red border (a focus's own).
+    public func dot(_ snapshot: Snapshot, title: String? = nil, highlighted: Set<SnapshotIndex.NamespaceKey> = []) -> String {
         let index = SnapshotIndex(snapshot)
         let describer = NamespaceDescriber(index: index)
-        let users = snapshot.namespaces.filter { $0.type == .user }.sorted { $0.inode < $1.inode }
+        let folding = fold ? NamespaceFold(snapshot: snapshot, index: index) : nil
+        let groupsAt = Dictionary(grouping: folding?.groups ?? [], by: \.home)
+        let visible = folding.map { f in snapshot.namespaces.filter { !f.isFolded($0) } } ?? snapshot.namespaces
+        let users = visible.filter { $0.type == .user }.sorted { $0.inode < $1.inode }
         var owned: [UInt64?: [Namespace]] = [:]     // owner user ns -> its non-user namespaces
         var childUsers: [UInt64?: [Namespace]] = [:]
         let userInodes = Set(users.map(\.inode))
-        for ns in snapshot.namespaces.sorted(by: { ($0.type, $0.inode) < ($1.type, $1.inode) }) {
+        for ns in visible.sorted(by: { ($0.type, $0.inode) < ($1.type, $1.inode) }) {
             let owner = ns.owner.flatMap { userInodes.contains($0) ? $0 : nil }
             if ns.type == .user { childUsers[owner, default: []].append(ns) } else { owned[owner, default: []].append(ns) }
         }
@@ -71,6 +81,7 @@ public struct NamespaceDiagram {
                     if index.isReaders(ns) { attrs += [("penwidth", "2"), ("color", Palette.host)] }
                     if !index.containers(in: ns).isEmpty && !index.isReaders(ns) { attrs += [("penwidth", "2"), ("color", Palette.container)] }
                     if ns.hidden { attrs += [("style", "rounded,filled,dashed")] }
+                    if highlighted.contains(SnapshotIndex.NamespaceKey(ns.type, ns.inode)) { attrs += [("penwidth", "3"), ("color", Palette.focus)] }
                     g.node(nodeID(ns), attrs)
                     drawn.insert(nodeID(ns))
                     row.append(nodeID(ns))
@@ -90,6 +101,27 @@ public struct NamespaceDiagram {
             return rowHeads
         }
 
+        func groupID(_ group: NamespaceFold.Group) -> String { DOT.id("group", group.id) }
+
+        /// One box per folded group living in this user namespace (nil: outside every cluster).
+        func drawGroups(at home: UInt64?, in g: inout DOTGraph) -> [String] {
+            var ids: [String] = []
+            for group in groupsAt[home] ?? [] {
+                var lines = [group.headline, "(\(group.detail))", group.processesPerUnit + ", \(group.folded.count) namespaces folded"]
+                let examples = group.pids.prefix(3).map { pid in index.process(pid).map { "\($0.pid) \($0.command)" } ?? "\(pid)" }
+                lines.append("e.g. pid " + examples.joined(separator: ", ") + (group.pids.count > 3 ? ", …" : ""))
+                if !group.containerNames.isEmpty {
+                    lines.append("containers " + group.containerNames.prefix(3).joined(separator: ", ") + (group.containerNames.count > 3 ? ", …" : ""))
+                }
+                lines.append("differ only in: " + group.varies.joined(separator: ", "))
+                g.node(groupID(group), [("label", lines.map { DOT.middleTruncated($0, max: 72) }.joined(separator: "\n")),
+                                        ("shape", "box3d"), ("style", "filled"), ("fillcolor", "#eef3fb"), ("color", Palette.container),
+                                        ("penwidth", "2")])
+                ids.append(groupID(group))
+            }
+            return ids
+        }
+
         func drawUser(_ user: Namespace, in g: inout DOTGraph) {
             let isHost = index.isReaders(user) || user.owner == nil
             var title = "user:\(user.inode)"
@@ -106,7 +138,13 @@ public struct NamespaceDiagram {
                 // An invisible anchor so that edges can point at the cluster.
                 let anchor = DOT.id("anchor", user.inode)
                 inner.node(anchor, [("shape", "point"), ("style", "invis"), ("width", "0")])
-                let rows = drawNamespaces(owned[user.inode] ?? [], in: &inner, cluster: "u\(user.inode)")
+                var rows = drawNamespaces(owned[user.inode] ?? [], in: &inner, cluster: "u\(user.inode)")
+                let groups = drawGroups(at: user.inode, in: &inner)
+                if let head = groups.first {
+                    if groups.count > 1 { inner.raw("{ rank=same; " + groups.joined(separator: "; ") + " }") }
+                    if let last = rows.last { inner.edge(last, head, [("style", "invis")]) }
+                    rows.append(head)
+                }
                 if let first = rows.first { inner.edge(anchor, first, [("style", "invis")]) }
                 // Child user namespaces below this one's own namespaces.
                 for child in childUsers[user.inode] ?? [] {
@@ -119,15 +157,29 @@ public struct NamespaceDiagram {
         for root in (childUsers[nil] ?? []) { drawUser(root, in: &g) }
         // Namespaces whose owner is not known (unreadable relations): outside every cluster.
         drawNamespaces(owned[nil] ?? [], in: &g, cluster: "none")
+        _ = drawGroups(at: nil, in: &g)
 
         // The pid hierarchy: parent -> child.
         for ns in snapshot.namespaces where ns.type == .pid {
             guard let parent = ns.parent, drawn.contains(nodeID(ns)) else { continue }
             let parentID = DOT.id("ns", "pid", parent)
             guard drawn.contains(parentID) else { continue }
-            g.edge(parentID, nodeID(ns), [("label", "child pid ns"), ("color", "#c26a00"), ("fontcolor", "#c26a00")])
+            // Parent and child in one cluster share a row: a flat edge, whose plain label makes
+            // libgvc 2.43 free memory twice in gvFreeLayout; an xlabel does not.
+            let sameRow = index.namespace(.pid, parent)?.owner == ns.owner
+            g.edge(parentID, nodeID(ns), [(sameRow ? "xlabel" : "label", "child pid ns"), ("color", "#c26a00"), ("fontcolor", "#c26a00")])
         }
-        Legend.namespaces(&g, readerName: readerName)
+        // A folded group's pid namespaces: one arrow from each drawn parent.
+        for group in folding?.groups ?? [] {
+            var parents: [UInt64: Int] = [:]
+            for key in group.folded where key.type == .pid {
+                if let parent = index.namespace(.pid, key.inode)?.parent, drawn.contains(DOT.id("ns", "pid", parent)) { parents[parent, default: 0] += 1 }
+            }
+            for (parent, n) in parents.sorted(by: { $0.key < $1.key }) {
+                g.edge(DOT.id("ns", "pid", parent), groupID(group), [("label", "\(n) child pid ns"), ("color", "#c26a00"), ("fontcolor", "#c26a00")])
+            }
+        }
+        Legend.namespaces(&g, folded: !(folding?.groups.isEmpty ?? true), focused: !highlighted.isEmpty, readerName: readerName)
         return g.render(name: "namespaces")
     }
 }

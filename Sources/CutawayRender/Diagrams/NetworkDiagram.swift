@@ -14,7 +14,7 @@ public enum NetworkDiagram {
     /// network namespace's devices with their first address and veth peer; empty otherwise.
     public static func deviceLines(_ type: NamespaceType, _ inode: UInt64, index: SnapshotIndex) -> String {
         guard type == .net, let net = index.snapshot.network(inode) else { return "" }
-        return "\n" + NetworkReport.deviceSummary(net, index: index, limit: 4).map { DOT.middleTruncated($0, max: 60) }.joined(separator: "\n")
+        return "\n" + NetworkReport.deviceSummary(net, index: index, limit: 4).map { DOT.middleTruncated($0, max: 80) }.joined(separator: "\n")
     }
 
     public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40) -> String {
@@ -114,15 +114,8 @@ public enum NetworkDiagram {
                 }
             }
         }
-        if onlyLoopback.count > 1 {
-            g.node(DOT.id("folded"), [("label", "\(onlyLoopback.count) more network namespaces\nwith only a loopback device (lo) and no routes"),
-                                      ("style", "rounded,dashed"), ("fillcolor", "#ffffff")])
-        }
-        if more > 0 { g.node(DOT.id("more"), [("label", "\(more) more network namespaces (cutaway net lists them)"), ("style", "rounded,dashed"), ("fillcolor", "#ffffff")]) }
-        if snapshot.networks.isEmpty {
-            let why = snapshot.visibility.namespaceContentsRead ? "no network namespace could be read" : "no network namespace contents: they are read from the live kernel only"
-            g.node(DOT.id("empty"), [("label", why), ("style", "rounded,dashed"), ("fillcolor", "#ffffff")])
-        }
+        FoldedNamespaces.notes(&g, folded: onlyLoopback.count > 1 ? "\(onlyLoopback.count) more network namespaces\nwith only a loopback device (lo) and no routes" : nil,
+                               more: more, kind: "network", command: "cutaway net", nothingRead: snapshot.networks.isEmpty, visibility: snapshot.visibility)
         Legend.box(&g, "network", rows: [
             (Palette.fill(.net), "a device that is up (name, kind, addresses)"),
             ("#f4f4f4", "dashed: a device that is down"),
@@ -132,5 +125,19 @@ public enum NetworkDiagram {
             (Palette.container, "blue border: a container's network namespace"),
         ])
         return g.render(name: "network")
+    }
+}
+
+/// The nodes that stand for what a namespace-contents diagram leaves out: folded namespaces,
+/// namespaces over the limit, and why there is nothing at all.
+enum FoldedNamespaces {
+    static func notes(_ g: inout DOTGraph, folded: String?, more: Int, kind: String, command: String, nothingRead: Bool, visibility: Visibility) {
+        let style: [(String, String)] = [("shape", "box"), ("style", "rounded,dashed"), ("fillcolor", "#ffffff")]
+        if let folded { g.node(DOT.id("folded"), [("label", folded)] + style) }
+        if more > 0 { g.node(DOT.id("more"), [("label", "\(more) more \(kind) namespaces (\(command) lists them)")] + style) }
+        if nothingRead {
+            let why = visibility.namespaceContentsRead ? "no \(kind) namespace could be read" : "no \(kind) namespace contents: they are read from the live kernel only"
+            g.node(DOT.id("empty"), [("label", why)] + style)
+        }
     }
 }

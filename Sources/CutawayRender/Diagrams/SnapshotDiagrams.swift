@@ -10,6 +10,16 @@ public enum SnapshotDiagrams {
         public var name: String
         public var title: String
         public var dot: String
+        /// What it draws: `namespaces`, `group`, `mounts`, `overlay`, `container`, or the
+        /// kind another view brings; the page lists whatever kinds there are.
+        public var kind: String
+        /// What it shows, as the page's search keys: `pid:1234`, `ns:net:4026532290`,
+        /// `container:web`, `group:1`.
+        public var covers: [String]
+
+        public init(name: String, title: String, dot: String, kind: String = "other", covers: [String] = []) {
+            self.name = name; self.title = title; self.dot = dot; self.kind = kind; self.covers = covers
+        }
     }
 
     /// Letters, digits, `.`, `_` and `-` only: names from the system never become paths.
@@ -23,15 +33,62 @@ public enum SnapshotDiagrams {
         return name.isEmpty ? "unnamed" : String(name.prefix(80))
     }
 
-    public static func items(_ snapshot: Snapshot) -> [Item] {
-        let index = SnapshotIndex(snapshot)
-        var items = [Item(name: "namespaces", title: "Namespaces", dot: NamespaceDiagram().dot(snapshot)),
-                     Item(name: "network", title: "Network namespaces", dot: NetworkDiagram.dot(snapshot)),
-                     Item(name: "ipc", title: "IPC namespaces", dot: IPCDiagram.dot(snapshot))]
-        for table in snapshot.mountTables {
-            let title = "Mounts of \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace))"
-            items.append(Item(name: "mounts-\(table.mountNamespace)", title: title,
-                              dot: MountDiagram().dot(table: table, allTables: snapshot.mountTables, title: title + ", read from pid \(table.readFrom)", namer: NamespaceDescriber(index: index).mountNamespace)))
+    static func key(_ ns: Namespace) -> String { "ns:\(ns.type.rawValue):\(ns.inode)" }
+    static func key(_ k: SnapshotIndex.NamespaceKey) -> String { "ns:\(k.type.rawValue):\(k.inode)" }
+
+    /// Every diagram of a snapshot. By default alike namespace sets fold (one `group-N`
+    /// diagram per group, drawn for one member) and mount tables of one shape share one
+    /// diagram; `fold: false` draws one per namespace. With a `focus`, only what the focus
+    /// shows: its namespaces, its mount tables, its containers.
+    public static func items(_ snapshot: Snapshot, fold: Bool = true, focus: Focus? = nil) -> [Item] {
+        let shown = focus?.snapshot ?? snapshot
+        let index = SnapshotIndex(shown)
+        var items: [Item] = []
+        if let focus {
+            items.append(Item(name: "namespaces", title: "Namespaces: " + focus.summary,
+                              dot: NamespaceDiagram.unfolded.dot(shown, title: focus.summary, highlighted: focus.own),
+                              kind: "namespaces", covers: shown.namespaces.map(key) + ["pid:\(focus.pid)"]))
+        } else if fold {
+            let folding = NamespaceFold(snapshot: shown, index: index)
+            items.append(Item(name: "namespaces", title: "Namespaces", dot: NamespaceDiagram().dot(shown), kind: "namespaces",
+                              covers: shown.namespaces.filter { !folding.isFolded($0) }.map(key)))
+            for group in folding.groups {
+                guard let member = group.pids.first, let one = try? Focus(snapshot: shown, pid: member) else { continue }
+                let title = "Group \(group.id): \(group.title), drawn for one member (pid \(member)); the others differ only in \(group.varies.joined(separator: ", "))"
+                items.append(Item(name: "group-\(group.id)", title: title,
+                                  dot: NamespaceDiagram.unfolded.dot(one.snapshot, title: title, highlighted: one.own), kind: "group",
+                                  covers: ["group:\(group.id)"] + group.folded.map(key).sorted() + group.pids.map { "pid:\($0)" }))
+            }
+        } else {
+            items.append(Item(name: "namespaces", title: "Namespaces", dot: NamespaceDiagram.unfolded.dot(shown), kind: "namespaces",
+                              covers: shown.namespaces.map(key)))
+        }
+        // What is inside the network and IPC namespaces (live snapshots); with a focus, the
+        // focused process's network namespace and those its veths lead to, and its IPC namespace.
+        let focused = focus.flatMap { f in shown.processes.first { $0.pid == f.pid } }
+        let networkFocus = focused?.namespaces[.net], ipcFocus = focused?.namespaces[.ipc]
+        items.append(Item(name: "network", title: "Network namespaces", dot: NetworkDiagram.dot(shown, focus: networkFocus), kind: "network",
+                          covers: shown.networks.filter { networkFocus == nil || $0.namespace == networkFocus }.map { "ns:net:\($0.namespace)" }))
+        items.append(Item(name: "ipc", title: "IPC namespaces", dot: IPCDiagram.dot(shown, focus: ipcFocus), kind: "ipc",
+                          covers: shown.ipc.filter { ipcFocus == nil || $0.namespace == ipcFocus }.map { "ns:ipc:\($0.namespace)" }))
+        let hostMnt = shown.reader.namespaces[.mnt]
+        func mountItem(_ table: MountTable, sharing others: [MountTable], varies: [String]) -> Item {
+            var title = "Mounts of \(NamespaceDescriber(index: index).mountNamespace(table.mountNamespace))"
+            if !others.isEmpty {
+                title += " and \(others.count) more mount namespace\(others.count == 1 ? "" : "s") of the same shape (they differ only in \(varies.isEmpty ? "their namespace" : varies.joined(separator: ", ")))"
+            }
+            return Item(name: "mounts-\(table.mountNamespace)", title: title,
+                        dot: MountDiagram().dot(table: table, allTables: shown.mountTables, title: title + ", read from pid \(table.readFrom)",
+                                                namer: NamespaceDescriber(index: index).mountNamespace,
+                                                hostTable: fold && table.mountNamespace != hostMnt ? hostMnt.flatMap(index.mountTable) : nil),
+                        kind: "mounts", covers: ([table] + others).map { "ns:mnt:\($0.mountNamespace)" })
+        }
+        if fold && focus == nil {
+            let shapes = MountTableShape(tables: shown.mountTables)
+            for group in shapes.groups { items.append(mountItem(group.representative, sharing: Array(group.tables.dropFirst()), varies: group.varies)) }
+            for table in shapes.single { items.append(mountItem(table, sharing: [], varies: [])) }
+        } else {
+            for table in shown.mountTables { items.append(mountItem(table, sharing: [], varies: [])) }
         }
         var used = Set(items.map(\.name))
         func unique(_ base: String) -> String {
@@ -40,42 +97,20 @@ public enum SnapshotDiagrams {
             used.insert(name)
             return name
         }
-        for picture in snapshot.overlays {
-            items.append(Item(name: unique("overlay-" + picture.name), title: picture.title, dot: OverlayDiagram.dot(picture)))
+        for picture in shown.overlays {
+            let owners = shown.containers.filter { $0.name == picture.name }.map { "container:\($0.name)" }
+            items.append(Item(name: unique("overlay-" + picture.name), title: picture.title, dot: OverlayDiagram.dot(picture), kind: "overlay", covers: owners))
         }
-        for c in snapshot.containers {
-            let picture = snapshot.overlays.first { $0.name == c.name }
-            items.append(Item(name: unique("container-" + c.name), title: ContainerReport.title(c), dot: ContainerDiagram.dot(c, picture: picture, index: index)))
+        for c in shown.containers {
+            let picture = shown.overlays.first { $0.name == c.name }
+            items.append(Item(name: unique("container-" + c.name), title: ContainerReport.title(c), dot: ContainerDiagram.dot(c, picture: picture, index: index),
+                              kind: "container", covers: ["container:\(c.name)"] + (c.pid.map { ["pid:\($0)"] } ?? [])))
         }
         return items
     }
 
-    static func escape(_ text: String) -> String { Markup.escape(text) }
-
-    /// One page, viewable offline: the diagrams as `data:` SVG images (so nothing inside an
-    /// SVG can act on the page) and the report as escaped text. No script, no external resource.
-    public static func html(_ snapshot: Snapshot, report: String, rendered: [(Item, svg: Data)]) -> String {
-        var page = """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-        <title>cutaway snapshot of \(escape(snapshot.hostname))</title>
-        <style>
-        body { font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; }
-        nav a { margin-right: 1em; } section { margin: 2em 0; } img { max-width: 100%; border: 1px solid #ddd; }
-        pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 12px; }
-        </style></head><body>
-        <h1>cutaway snapshot of \(escape(snapshot.hostname))</h1>
-        <p>Kernel \(escape(snapshot.kernelRelease)), taken \(escape(snapshot.takenAt)) (\(escape(snapshot.origin))).</p>
-        <nav>
-        """
-        for (item, _) in rendered { page += "<a href=\"#\(escape(item.name))\">\(escape(item.title))</a>\n" }
-        page += "<a href=\"#report\">Report</a></nav>\n"
-        for (item, svg) in rendered {
-            page += "<section id=\"\(escape(item.name))\"><h2>\(escape(item.title))</h2>\n"
-            page += "<img alt=\"\(escape(item.title))\" src=\"data:image/svg+xml;base64,\(svg.base64EncodedString())\"></section>\n"
-        }
-        page += "<section id=\"report\"><h2>Report</h2><pre>\(escape(report))</pre></section>\n</body></html>\n"
-        return page
+    /// The explorer page for these diagrams (``ExplorerPage``); the SVG files sit beside it.
+    public static func html(_ snapshot: Snapshot, report: String, items: [Item], focus: Focus? = nil) -> String {
+        ExplorerPage.html(snapshot, report: report, items: items, focus: focus)
     }
 }

@@ -30,7 +30,7 @@ public struct NamespaceReadError: Error, Sendable, CustomStringConvertible {
 /// read-only through `/proc/self/fd` (setns needs a real open file). A bind-mount path is
 /// walked one component at a time under `/proc/PID/root` without following any symlink,
 /// so a name from a container cannot lead cutaway elsewhere on the host.
-final class NamespaceFile {
+final class EnterableNamespace {
     let fd: Int32
 
     private init(fd: Int32) { self.fd = fd }
@@ -61,7 +61,7 @@ final class NamespaceFile {
 
     /// Opens `type:inode` through the first location that works; the error of the first
     /// failure otherwise.
-    static func open(_ type: NamespaceType, _ inode: UInt64, via locations: [Location], procRoot: String = "/proc") -> Result<NamespaceFile, NamespaceReadError> {
+    static func open(_ type: NamespaceType, _ inode: UInt64, via locations: [Location], procRoot: String = "/proc") -> Result<EnterableNamespace, NamespaceReadError> {
         var firstError: NamespaceReadError?
         for location in locations {
             switch open(type, inode, at: location, procRoot: procRoot) {
@@ -72,7 +72,7 @@ final class NamespaceFile {
         return .failure(firstError ?? NamespaceReadError("no process, fd or mount to reach it through"))
     }
 
-    static func open(_ type: NamespaceType, _ inode: UInt64, at location: Location, procRoot: String = "/proc") -> Result<NamespaceFile, NamespaceReadError> {
+    static func open(_ type: NamespaceType, _ inode: UInt64, at location: Location, procRoot: String = "/proc") -> Result<EnterableNamespace, NamespaceReadError> {
         let pathFD: Int32
         let shown: String
         switch location {
@@ -91,12 +91,12 @@ final class NamespaceFile {
         }
         guard pathFD >= 0 else { return .failure(.errno("open \(shown)", errno)) }
         defer { close(pathFD) }
-        guard cutaway_fstatfs_type(pathFD) == CUTAWAY_NSFS_SUPER_MAGIC else { return .failure(.init("\(shown) is not a namespace file")) }
+        guard cutaway_filesystem_magic(pathFD) == CUTAWAY_NSFS_SUPER_MAGIC else { return .failure(.init("\(shown) is not a namespace file")) }
         guard inodeNumber(pathFD) == inode else { return .failure(.init("\(shown) is now another namespace")) }
         let fd = Glibc.open("/proc/self/fd/\(pathFD)", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(.errno("reopen \(shown)", errno)) }
         guard inodeNumber(fd) == inode else { close(fd); return .failure(.init("\(shown) is now another namespace")) }
-        return .success(NamespaceFile(fd: fd))
+        return .success(EnterableNamespace(fd: fd))
     }
 
     static func inodeNumber(_ fd: Int32) -> UInt64? {
