@@ -125,8 +125,13 @@ struct LessonDirectory {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-lessons-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
         path = base
-        for name in names { try write(name + ".md", edit(name, try #require(LessonLibrary.shipped.markdown(name)))) }
-        for (file, text) in extra { try write(file, text) }
+        do {
+            for name in names { try write(name + ".md", edit(name, try #require(LessonLibrary.shipped.markdown(name)))) }
+            for (file, text) in extra { try write(file, text) }
+        } catch {
+            remove()
+            throw error
+        }
     }
 
     func write(_ file: String, _ text: String) throws {
