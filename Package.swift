@@ -41,7 +41,10 @@ let package = Package(
         .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
         .target(name: "CutawayGraphviz", dependencies: ["CGraphviz"]),
         // Guided lessons: the tutorials/ format, and a runner that drives a sandboxed shell.
-        .target(name: "CutawayLessons", dependencies: ["CutawayModel"]),
+        // The lessons themselves are embedded at build time (a binary carries its lessons).
+        .target(name: "CutawayLessons", dependencies: ["CutawayModel", "CLinuxSyscalls"], plugins: ["EmbedLessons"]),
+        .executableTarget(name: "EmbedLessonsTool"),
+        .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["EmbedLessonsTool"]),
         .executableTarget(
             name: "cutaway",
             dependencies: [

@@ -8,6 +8,7 @@ packages=(
     util-linux   # unshare, nsenter, lsns, findmnt, setpriv: the live tests compare against lsns/findmnt
     iproute2     # ip netns: a network namespace held only by a bind mount
     procps       # pgrep, used by the test scenario
+    attr         # getfattr: lesson 02 checks the opaque xattr itself
     python3      # Tests/Scripts/mapped-userns.py writes uid maps from outside (no newuidmap needed)
     graphviz     # the dot tool, to check diagrams by hand
     libgraphviz-dev  # libgvc, for rendering diagrams in-process

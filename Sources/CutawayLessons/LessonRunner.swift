@@ -1,70 +1,93 @@
 import CutawayModel
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Runs a lesson in a ``LessonSandbox``: each step's explanation, its commands (shown, then
-/// run), the prediction question, the observation through cutaway, the checks, the step's
-/// diagrams, and what changed since the previous step (snapshot diff).
+/// Runs a lesson in a ``LessonSandbox``, its blocks in file order: explanations, commands
+/// (shown, then run), prediction questions (before the command that answers them), the
+/// observation through cutaway, the output excerpts' key lines (checked against what really
+/// printed), the checks, the step's diagrams, and what changed since the previous step
+/// (snapshot diff).
 public final class LessonRunner {
     public struct Options {
         public var interactive: Bool
         /// Absolute path; diagrams and per-step snapshots go here.
         public var outputDirectory: String
         public var cutawayBinary: String
-        /// Reads one line from the learner (interactive runs).
-        public var readLine: () -> String?
         public var print: (String) -> Void
 
-        public init(interactive: Bool, outputDirectory: String, cutawayBinary: String, readLine: @escaping () -> String?, print: @escaping (String) -> Void) {
+        public init(interactive: Bool, outputDirectory: String, cutawayBinary: String, print: @escaping (String) -> Void) {
             self.interactive = interactive; self.outputDirectory = outputDirectory; self.cutawayBinary = cutawayBinary
-            self.readLine = readLine; self.print = print
+            self.print = print
         }
     }
 
     public struct Outcome {
         public var checksPassed: Int
         public var checksFailed: Int
+        /// Key lines of ```output excerpts that appeared in the real output / did not.
+        public var keyLinesSeen: Int
+        public var keyLinesMissing: Int
         public var pictures: [String]
-        public var succeeded: Bool { checksFailed == 0 }
+        public var succeeded: Bool { checksFailed == 0 && keyLinesMissing == 0 }
     }
 
     let options: Options
     public init(options: Options) { self.options = options }
 
+    /// Throws ``LessonInterrupted`` after ending the sandbox when Ctrl-C, SIGTERM or SIGHUP
+    /// arrives.
     public func run(_ lesson: Lesson) throws -> Outcome {
         let out = options.print
         try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
-        LessonSandbox.installSignalHandlers()
-        let sandbox: LessonSandbox
-        do { sandbox = try LessonSandbox(cutawayBinary: options.cutawayBinary, outputDirectory: options.outputDirectory) } catch {
-            throw error
-        }
+        let signals = try SignalPipe()
+        defer { signals.remove() }
+        let sandbox = try LessonSandbox(cutawayBinary: options.cutawayBinary, outputDirectory: options.outputDirectory, signals: signals)
         defer { sandbox.finish() }
         out("\(lesson.title)\n" + (lesson.goal.isEmpty ? "" : "Goal: \(lesson.goal)\n"))
-        out("This lesson runs in a sandbox of its own (new mount, pid, IPC, UTS and network namespaces, a tmpfs at \(sandbox.lab)); inside it, those namespaces play the host. Everything disappears when the lesson ends.\n")
-        var outcome = Outcome(checksPassed: 0, checksFailed: 0, pictures: [])
-        var previous = snapshot(sandbox, step: 0)
+        out("""
+            This lesson runs in the lesson sandbox: new mount, pid, IPC, UTS and network namespaces \
+            whose PID 1 is the lesson's shell, and a tmpfs at \(sandbox.lab) ($LAB, the working \
+            directory). Inside it, these namespaces stand in for the host. The shell runs as root \
+            on this machine's real file system. Everything the lesson makes disappears when it ends.
+
+            """)
+        if !lesson.introduction.isEmpty { out(lesson.introduction + "\n") }
+        var outcome = Outcome(checksPassed: 0, checksFailed: 0, keyLinesSeen: 0, keyLinesMissing: 0, pictures: [])
+        var previous = try snapshot(sandbox, step: 0)
+        var lastOutput: [String] = []
         for (n, step) in lesson.steps.enumerated() {
             out("\n── \(step.title) ──")
-            if !step.explanation.isEmpty { out(step.explanation) }
+            lastOutput = []
             for block in step.blocks {
                 switch block {
+                case .text(let text):
+                    out("\n" + text)
                 case .run(let code):
                     out("\n$ " + code.replacingOccurrences(of: "\n", with: "\n$ "))
-                    let status = sandbox.execute(code) { out("  " + $0) }
+                    lastOutput = []
+                    let status = try sandbox.execute(code) { out("  " + $0); lastOutput.append($0) }
                     if status != 0 { out("  (exit status \(status))") }
                 case .predict(let question):
                     out("\n? Predict: \(question)")
                     if options.interactive {
                         out("  your answer (then Enter): ")
-                        _ = options.readLine()
+                        _ = try readLearnerLine(signals)
                     }
                 case .observe(let code):
                     out("\nObserve:")
                     for line in code.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty { out("$ " + line) }
-                    sandbox.execute(code) { out("  " + $0) }
+                    lastOutput = []
+                    try sandbox.execute(code) { out("  " + $0); lastOutput.append($0) }
+                case .output(let excerpt):
+                    let missing = excerpt.missingKeyLines(in: lastOutput)
+                    outcome.keyLinesSeen += excerpt.keyLines.count - missing.count
+                    outcome.keyLinesMissing += missing.count
+                    for line in missing { out("✘ the lesson's text shows this line, but it did not appear above: \(line)") }
                 case .check(let code, let expectation):
                     var lines: [String] = []
-                    let status = sandbox.execute(code) { lines.append($0) }
+                    let status = try sandbox.execute(code) { lines.append($0) }
                     if status == 0 {
                         outcome.checksPassed += 1
                         out("✔ check: \(expectation)")
@@ -76,7 +99,7 @@ public final class LessonRunner {
                 case .picture(let code):
                     let before = Set((try? FileManager.default.contentsOfDirectory(atPath: options.outputDirectory)) ?? [])
                     var lines: [String] = []
-                    let status = sandbox.execute(code) { lines.append($0) }
+                    let status = try sandbox.execute(code) { lines.append($0) }
                     let after = Set((try? FileManager.default.contentsOfDirectory(atPath: options.outputDirectory)) ?? [])
                     let written = after.subtracting(before).sorted().map { options.outputDirectory + "/" + $0 }
                     let redrawn = lines.filter { $0.hasPrefix("wrote ") }.map { String($0.dropFirst(6)) }
@@ -86,7 +109,7 @@ public final class LessonRunner {
                     for f in files where f.hasSuffix(".png") || f.hasSuffix(".svg") { out("Picture: \(f)") }
                 }
             }
-            let current = snapshot(sandbox, step: n + 1)
+            let current = try snapshot(sandbox, step: n + 1)
             if let a = previous, let b = current {
                 let diff = SnapshotDiff(from: a, to: b)
                 if !diff.isEmpty {
@@ -97,20 +120,38 @@ public final class LessonRunner {
             previous = current
             if options.interactive && n < lesson.steps.count - 1 {
                 out("\n[Enter] for the next step")
-                _ = options.readLine()
+                _ = try readLearnerLine(signals)
             }
         }
+        if let s = signals.pending() { throw LessonInterrupted(signal: s) }
         let total = outcome.checksPassed + outcome.checksFailed
-        out("\n" + (outcome.succeeded ? "All \(total) checks passed." : "\(outcome.checksPassed) of \(total) checks passed."))
+        out("\n" + (outcome.checksFailed == 0 ? "All \(total) checks passed." : "\(outcome.checksPassed) of \(total) checks passed."))
+        if outcome.keyLinesMissing > 0 {
+            out("\(outcome.keyLinesMissing) key line(s) of the lesson's output excerpts did not appear: the lesson text no longer matches what the commands print.")
+        }
         if !outcome.pictures.isEmpty { out("Pictures and per-step snapshots are in \(options.outputDirectory)/") }
         return outcome
     }
 
+    /// One line from standard input; a signal meanwhile ends the wait.
+    private func readLearnerLine(_ signals: SignalPipe) throws(LessonInterrupted) -> String? {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            try signals.waitReadable(0)
+            let n = read(0, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            if byte == 0x0a { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+    }
+
     /// `cutaway snapshot --json` inside the sandbox, kept as `$OUT/step-NN.json`.
-    private func snapshot(_ sandbox: LessonSandbox, step: Int) -> Snapshot? {
-        let file = options.outputDirectory + String(format: "/step-%02d.json", step)
-        sandbox.execute("cutaway snapshot --json > '\(file)' 2>/dev/null") { _ in }
-        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+    private func snapshot(_ sandbox: LessonSandbox, step: Int) throws(LessonInterrupted) -> Snapshot? {
+        let name = String(format: "step-%02d.json", step)
+        try sandbox.execute("cutaway snapshot --json > \"$OUT/\(name)\" 2>/dev/null") { _ in }
+        guard let data = FileManager.default.contents(atPath: options.outputDirectory + "/" + name) else { return nil }
         return try? JSONDecoder().decode(Snapshot.self, from: data)
     }
 }

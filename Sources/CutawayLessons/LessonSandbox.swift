@@ -4,10 +4,15 @@ import Glibc
 import Foundation
 
 /// The throwaway world a lesson runs in: one bash that is PID 1 of its own pid namespace,
-/// with its own mount (private propagation), IPC, UTS and network namespaces, and a tmpfs at
-/// `$LAB`, started as
+/// with its own mount (private propagation), IPC, UTS (hostname `lesson-sandbox`) and network
+/// namespaces, and a tmpfs at `$LAB`, started as
 ///
 ///     unshare --mount --propagation private --pid --fork --mount-proc --ipc --uts --net -- bash
+///
+/// It is not a container: the shell runs as root on the real file system (only `$LAB` is a
+/// fresh tmpfs), so what a lesson's commands write outside `$LAB` is written on the host. It
+/// gets a minimal environment (`PATH`, `HOME`, `LC_ALL=C.UTF-8`, `TERM=dumb`, and `LAB`,
+/// `OUT`, `CUTAWAY_BIN`), nothing of the caller's.
 ///
 /// The runner feeds the shell through its stdin and holds the write end of a second pipe,
 /// the *lifeline*, whose read end a watchdog inside the sandbox waits on. When the runner
@@ -17,35 +22,56 @@ import Foundation
 /// the lesson started dies and is reaped, and with them go its mounts and namespaces. (Killing
 /// `unshare` first would orphan the shell to the host's init and leave a zombie that pins the
 /// pid namespace until init reaps it.) Only the empty `$LAB` directory can remain after a
-/// SIGKILL, and the next run removes such leftovers.
+/// SIGKILL, and the next run removes such leftovers. Signals reach the runner through a
+/// ``SignalPipe``; every wait here polls it, so Ctrl-C ends the sandbox in ordinary code.
 final class LessonSandbox {
-    static let labPrefix = "/tmp/cutaway-lesson-"
+    static let labPrefix = "cutaway-lesson-"
 
     let lab: String
     let pid: pid_t
     private let toShell: Int32
     private let fromShell: Int32
     private let lifeline: Int32
+    private let signals: SignalPipe
     private var buffer: [UInt8] = []
+    private var finished = false
     private let token = "@@CUTAWAY-\(UUID().uuidString.prefix(8))@@"
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// Removes `/tmp/cutaway-lesson-<pid>` directories whose runner is gone (rmdir only: they
-    /// are empty once their mount namespace died).
+    /// Removes `/tmp/cutaway-lesson-<pid>-*` directories whose runner is gone: empty
+    /// root-owned directories only (rmdir never follows a link and fails on a non-empty one).
     static func sweepLeftovers() {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where name.hasPrefix("cutaway-lesson-") {
-            guard let owner = Int32(name.dropFirst("cutaway-lesson-".count)), kill(owner, 0) != 0 else { continue }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where name.hasPrefix(labPrefix) {
+            guard let owner = Int32(name.dropFirst(labPrefix.count).prefix { $0.isNumber }), owner > 0, owner != getpid(),
+                  kill(owner, 0) != 0, errno == ESRCH else { continue }
+            var st = stat()
+            guard lstat("/tmp/" + name, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == getuid() else { continue }
             rmdir("/tmp/" + name)
         }
     }
 
-    init(cutawayBinary: String, outputDirectory: String) throws {
+    /// The lesson's environment: nothing of the caller's but what is named here.
+    static func environment(lab: String, outputDirectory: String, cutawayBinary: String) -> [String] {
+        ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LC_ALL=C.UTF-8",
+         "TERM=dumb", "LAB=\(lab)", "OUT=\(outputDirectory)", "CUTAWAY_BIN=\(cutawayBinary)"]
+    }
+
+    init(cutawayBinary: String, outputDirectory: String, signals: SignalPipe) throws {
+        self.signals = signals
         Self.sweepLeftovers()
-        lab = Self.labPrefix + String(getpid())
-        guard mkdir(lab, 0o700) == 0 || errno == EEXIST else { throw Failure(description: "cannot create \(lab): \(String(cString: strerror(errno)))") }
+        // A fresh directory nobody else can have planted (mkdtemp creates it, mode 0700).
+        var template = Array("/tmp/\(Self.labPrefix)\(getpid())-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw Failure(description: "cannot create a directory in /tmp: \(String(cString: strerror(errno)))") }
+        lab = String(cString: made)
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], lifePipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&lifePipe) == 0 else {
+        guard pipe(&inPipe) == 0 else { rmdir(lab); throw Failure(description: "pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&outPipe) == 0 else {
+            close(inPipe[0]); close(inPipe[1]); rmdir(lab)
+            throw Failure(description: "pipe: \(String(cString: strerror(errno)))")
+        }
+        guard pipe(&lifePipe) == 0 else {
+            (inPipe + outPipe).forEach { close($0) }; rmdir(lab)
             throw Failure(description: "pipe: \(String(cString: strerror(errno)))")
         }
         // Close-on-exec everywhere: only the sandbox gets these, as 0, 1, 2 and 3 (dup2 clears the flag).
@@ -71,36 +97,32 @@ final class LessonSandbox {
                     "--mount-proc", "--ipc", "--uts", "--net", "--", "/bin/bash", "--noprofile", "--norc"]
         let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        var env = ProcessInfo.processInfo.environment
-        env["LAB"] = lab
-        env["OUT"] = outputDirectory
-        env["CUTAWAY_BIN"] = cutawayBinary
-        env["PS1"] = ""
-        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = Self.environment(lab: lab, outputDirectory: outputDirectory, cutawayBinary: cutawayBinary).map { strdup($0) } + [nil]
         defer { envp.forEach { free($0) } }
         var child: pid_t = 0
         let rc = posix_spawn(&child, args[0], &actions, &attributes, argv, envp)
         close(inPipe[0]); close(outPipe[1]); close(lifePipe[0])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(lifePipe[1]); rmdir(lab)
-            throw Failure(description: "cannot start the lesson sandbox (setpriv, unshare from util-linux): \(String(cString: strerror(rc)))")
+            throw Failure(description: "cannot start the lesson sandbox (/usr/bin/unshare from util-linux, /bin/bash): \(String(cString: strerror(rc)))")
         }
         pid = child
         toShell = inPipe[1]
         fromShell = outPipe[0]
         lifeline = lifePipe[1]
-        LessonSandbox.current = (child, strdup(lab), inPipe[1], lifePipe[1])
         let setup = """
         ( exec 0</dev/null 1>/dev/null 2>&1; cat <&3; kill -KILL -1 ) &
         exec 3<&-
         set +e
         mount -t tmpfs cutaway-lesson "$LAB" || exit 97
         mount --make-private "$LAB"
+        hostname lesson-sandbox
         cutaway() { "$CUTAWAY_BIN" "$@"; }
         cd "$LAB"
         """
         var ignored = ""
-        let status = execute(setup) { ignored += $0 }
+        let status: Int32
+        do { status = try execute(setup) { ignored += $0 } } catch { finish(); throw error }
         guard status == 0 else {
             finish()
             throw Failure(description: "the lesson sandbox did not start (status \(status)): \(ignored)")
@@ -108,18 +130,19 @@ final class LessonSandbox {
     }
 
     /// Runs a script in the lesson's shell (its variables and background jobs persist),
-    /// streaming its output line by line; returns its exit status.
+    /// streaming its output line by line; returns its exit status. Throws when a signal
+    /// arrives meanwhile (the caller then ends the sandbox with ``finish()``).
     @discardableResult
-    func execute(_ script: String, output: (String) -> Void) -> Int32 {
+    func execute(_ script: String, output: (String) -> Void) throws(LessonInterrupted) -> Int32 {
         let wrapped = "{\n\(script)\n} 2>&1 </dev/null\nprintf '\\n\(token) %d\\n' \"$?\"\n"
-        var bytes = Array(wrapped.utf8)
+        let bytes = Array(wrapped.utf8)
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { write(toShell, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { if let s = signals.pending() { throw LessonInterrupted(signal: s) }; continue }
             if n <= 0 { return -1 }
             offset += n
         }
-        bytes.removeAll()
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             if let newline = buffer.firstIndex(of: 0x0a) {
@@ -129,7 +152,9 @@ final class LessonSandbox {
                 output(line)
                 continue
             }
+            try signals.waitReadable(fromShell)
             let n = read(fromShell, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 {
                 if !buffer.isEmpty { output(String(decoding: buffer, as: UTF8.self)); buffer.removeAll() }
                 return -1
@@ -140,36 +165,18 @@ final class LessonSandbox {
 
     /// Ends the sandbox: everything in it dies and is reaped; its mounts and namespaces go with it.
     func finish() {
+        guard !finished else { return }
+        finished = true
         close(lifeline); close(toShell); close(fromShell)
         var status: Int32 = 0
         var waited = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid || (r < 0 && errno != EINTR) { break }
             if waited == 100 { kill(pid, SIGKILL) } // last resort: something ignored the end of its input
             usleep(50_000)
             waited += 1
         }
         rmdir(lab)
-        LessonSandbox.current = nil
-    }
-
-    /// For the signal handler: the sandbox to end on Ctrl-C / SIGTERM.
-    nonisolated(unsafe) static var current: (pid: pid_t, lab: UnsafeMutablePointer<CChar>, toShell: Int32, lifeline: Int32)?
-
-    /// SIGINT, SIGTERM and SIGHUP end the sandbox before the runner exits (130 for Ctrl-C).
-    static func installSignalHandlers() {
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig) { s in
-                if let c = LessonSandbox.current {
-                    close(c.lifeline)
-                    close(c.toShell)
-                    var status: Int32 = 0
-                    waitpid(c.pid, &status, 0)
-                    rmdir(c.lab)
-                }
-                let message = "\ncutaway: lesson interrupted; its sandbox is gone (nothing was left behind)\n"
-                _ = message.withCString { write(2, $0, strlen($0)) }
-                _exit(128 + s)
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@
 #include "CLinuxDirectory.h"
 // Calls for looking inside network and IPC namespaces (setns, netlink, mq_open).
 #include "CLinuxNamespaceEntry.h"
+#include "CLinuxSignalPipe.h"
 
 /// getdents64(2): directory entries of `fd` as struct linux_dirent64 records into `buffer`;
 /// returns the bytes filled, 0 at the end.

@@ -8,9 +8,9 @@ public enum Legend {
                                        ("label", "<<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"2\"><TR><TD COLSPAN=\"2\"><B>Legend</B></TD></TR>\(cells)</TABLE>>")])
     }
 
-    static func namespaces(_ g: inout DOTGraph, folded: Bool = false, focused: Bool = false) {
+    static func namespaces(_ g: inout DOTGraph, folded: Bool = false, focused: Bool = false, readerName: String = "host") {
         var rows = NamespaceTypeLegend.rows
-        rows.append(("#ffffff", "thick dark border: the host's own namespace"))
+        rows.append(("#ffffff", "thick dark border: the \(readerName)'s own namespace"))
         rows.append(("#ffffff", "thick blue border: a container's namespace"))
         rows.append(("#ffffff", "dashed: hidden, no process left in it"))
         rows.append(("#ffffff", "orange arrow: parent pid namespace -> child"))

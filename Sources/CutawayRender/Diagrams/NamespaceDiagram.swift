@@ -10,7 +10,14 @@ import CutawayModel
 public struct NamespaceDiagram {
     public var perType: Int
     public var fold: Bool
-    public init(perType: Int = 6, fold: Bool = true) { self.perType = perType; self.fold = fold }
+    /// What the reader's own namespaces are called: "host", or "lesson sandbox" when cutaway
+    /// runs inside the lesson sandbox.
+    public var readerName: String
+    /// Replaces the title (which names the host and the time).
+    public var title: String?
+    public init(perType: Int = 6, fold: Bool = true, readerName: String = "host", title: String? = nil) {
+        self.perType = perType; self.fold = fold; self.readerName = readerName; self.title = title
+    }
 
     /// Every namespace, one box each, no "N more".
     public static var unfolded: NamespaceDiagram { NamespaceDiagram(perType: .max, fold: false) }
@@ -44,8 +51,8 @@ public struct NamespaceDiagram {
             var lines = ["\(ns.type.rawValue):\(ns.inode)"]
             let containers = index.containers(in: ns)
             if !containers.isEmpty, !index.isReaders(ns) { lines.append("container " + containers.map(\.name).joined(separator: ", ")) }
-            if index.isReaders(ns) { lines.append("host") }
-            if let init_ = index.initProcess(of: ns), init_.nsPID.count > 1 { lines.append("PID 1 here = host PID \(init_.pid)") }
+            if index.isReaders(ns) { lines.append(readerName) }
+            if let init_ = index.initProcess(of: ns), init_.nsPID.count > 1 { lines.append("PID 1 here = \(readerName) PID \(init_.pid)") }
             let leader = describer.leader(ns)
             if leader != "-" { lines.append("leader \(leader)") }
             lines.append("\(ns.pids.count) process\(ns.pids.count == 1 ? "" : "es")")
@@ -172,7 +179,7 @@ public struct NamespaceDiagram {
                 g.edge(DOT.id("ns", "pid", parent), groupID(group), [("label", "\(n) child pid ns"), ("color", "#c26a00"), ("fontcolor", "#c26a00")])
             }
         }
-        Legend.namespaces(&g, folded: !(folding?.groups.isEmpty ?? true), focused: !highlighted.isEmpty)
+        Legend.namespaces(&g, folded: !(folding?.groups.isEmpty ?? true), focused: !highlighted.isEmpty, readerName: readerName)
         return g.render(name: "namespaces")
     }
 }

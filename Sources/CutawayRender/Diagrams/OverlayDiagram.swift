@@ -33,7 +33,7 @@ public enum OverlayDiagram {
             var head = "<B>\(i) \(layer.role.rawValue)</B>"
             if let step = layer.engine?.createdBy ?? layer.engine?.note { head += "<BR/><FONT POINT-SIZE=\"8\">\(DOT.html(DOT.middleTruncated(step, max: 46)))</FONT>" }
             head += "<BR/><FONT POINT-SIZE=\"7\">\(DOT.html(DOT.middleTruncated((layer.resolvedPath ?? layer.path).description, max: 46)))</FONT>"
-            if let n = p.fileCounts[safe: i] ?? nil { head += "<BR/><FONT POINT-SIZE=\"7\">\(n) files</FONT>" }
+            if let n = p.fileCounts[safe: i] ?? nil { head += "<BR/><FONT POINT-SIZE=\"7\">\(n) file\(n == 1 ? "" : "s")</FONT>" }
             var row = td(head, bg: roleColor(layer.role), attrs: " ALIGN=\"LEFT\"")
             for c in p.columns {
                 let name = DOT.html(c.path.split(separator: "/").last.map(String.init) ?? c.path)
