@@ -33,7 +33,7 @@ struct LayersCommand: ParsableCommand {
 
         Examples:
           cutaway layers /tmp/demo/merged
-          cutaway layers /tmp/demo/merged --path /c/d.txt   who provides it, what it hides
+          cutaway layers /tmp/demo/merged --path /c/d.txt   which layer provides it
           cutaway layers /tmp/demo/merged --files           every path and its layer
           cutaway layers --pid 1234 --json
           cutaway layers my-container --format svg,png      draw it

@@ -13,13 +13,13 @@ struct LessonCommand: ParsableCommand {
         commandName: "lesson",
         abstract: "Guided lessons: build a container's pieces on your own machine and watch each change.",
         discussion: """
-        The lessons are shipped inside cutaway (their source is tutorials/ in its repository;
-        a tutorials/ directory elsewhere is never read). `run` executes one step by step as
-        root, on this machine's real file system, in the lesson sandbox: new mount, pid, IPC,
-        UTS and network namespaces whose PID 1 is the lesson's shell, a tmpfs as working
-        directory, a minimal environment. Each step: a prediction question, the real commands
-        (unshare, mount, pivot_root, ip, …), what cutaway sees, checks that must hold, a
-        diagram, and what changed since the previous step. Everything the lesson made
+        The lessons are shipped inside cutaway (their source is tutorials/ in its repository; \
+        a tutorials/ directory elsewhere is never read). `run` executes one step by step as \
+        root, on this machine's real file system, in the lesson sandbox: new mount, pid, IPC, \
+        UTS and network namespaces whose PID 1 is the lesson's shell, a tmpfs as working \
+        directory, a minimal environment. Each step: a prediction question, the real commands \
+        (unshare, mount, pivot_root, ip, …), what cutaway sees, checks that must hold, a \
+        diagram, and what changed since the previous step. Everything the lesson made \
         disappears when it ends, also on Ctrl-C.
 
         Examples:

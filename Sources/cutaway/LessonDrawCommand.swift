@@ -23,7 +23,8 @@ extension LessonCommand {
             layers     the overlay mounted at --merged DIR: its layers as bands, paths as $LAB/….
 
             Examples (inside a lesson):
-              cutaway lesson draw mounts --panel "sandbox=1" --panel "container=$C" --format png --output "$OUT"
+              cutaway lesson draw mounts --panel "sandbox=1" --panel "container=$C" \\
+                --format png --output "$OUT"
               cutaway lesson draw pids --format svg,png --output "$OUT"
             """)
 

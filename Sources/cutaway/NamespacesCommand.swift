@@ -12,17 +12,17 @@ struct NamespacesCommand: ParsableCommand {
         process) and what makes it special: PID 1's host pid, a user namespace's id map, or what \
         holds a namespace that no process is in (a bind mount such as /run/netns/NAME, an open fd). \
         Alike namespace sets (containers made the same way) fold into one line or box that says \
-        how many it stands for; --unfold shows every namespace. JSON never folds.
+        how many it stands for; --unfold shows every namespace. JSON never folds. \
         --pid or --container focuses on one process: its namespaces, their ancestors and
         owners, and what shares them with it.
 
         Examples:
-          cutaway namespaces                       tree by owning user namespace (like lsns -T)
-          cutaway ns --tree parent --type pid,user the pid and user hierarchies
-          cutaway ns --json                        {"namespaces": [...]}
-          cutaway ns --format svg,png              draw it: output/namespaces.svg, .png
-          cutaway ns --pid 1234 --format svg       one process's namespaces, drawn
-          cutaway ns --container web --json        one container's namespaces as JSON
+          cutaway namespaces                  tree by owning user namespace (lsns -T)
+          cutaway ns --tree parent --type pid,user   the pid and user hierarchies
+          cutaway ns --json                   {"namespaces": [...]}
+          cutaway ns --format svg,png         draw it: output/namespaces.svg, .png
+          cutaway ns --pid 1234 --format svg  one process's namespaces, drawn
+          cutaway ns --container web --json   one container's namespaces as JSON
         """,
         aliases: ["ns"]
     )

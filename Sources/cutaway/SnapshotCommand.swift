@@ -18,14 +18,14 @@ struct SnapshotCommand: ParsableCommand {
         container-<name>.svg per container) \
         and DIR/index.html, one self-contained page with the report and every diagram; then \
         prints a short summary. --format png,pdf,dot adds those formats. With --json, prints the \
-        snapshot to standard output and writes nothing. Re-read a saved snapshot with any view's
+        snapshot to standard output and writes nothing. Re-read a saved snapshot with any view's \
         --from, or draw it again (on any machine) with `cutaway render`.
 
         Examples:
-          cutaway snapshot                          writes output/snapshot-<host>-<time>/
+          cutaway snapshot                 writes output/snapshot-<host>-<time>/
           cutaway snapshot --output /tmp/snap
           cutaway snapshot --json > host.json
-          cutaway snapshot --pid 1234               diagrams and page of one process only
+          cutaway snapshot --pid 1234      diagrams and page of one process only
         """
     )
 
