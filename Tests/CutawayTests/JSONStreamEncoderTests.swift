@@ -6,12 +6,37 @@ import Testing
 
 /// The streaming JSON writer gives the exact bytes of Foundation's `JSONEncoder` with the
 /// contract's settings (pretty-printed, sorted keys, unescaped slashes), on the committed
-/// snapshots, a capture replay, hostile names and the shapes the CLI's views use.
+/// snapshots, a capture replay, hostile names and the shapes the CLI's views use, with one
+/// deliberate difference: characters a terminal would obey (DEL, C1 and bidi controls, line
+/// and paragraph separators; `TerminalText.isUnsafe`) are written as `\uXXXX` escapes, so
+/// `cutaway … --json` on a terminal cannot be used to drive it. A JSON reader gets the same string.
 @Suite struct JSONStreamEncoderTests {
     func foundation<T: Encodable>(_ value: T) throws -> [UInt8] {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return [UInt8](try e.encode(value))
+        return escapingTerminalControls([UInt8](try e.encode(value)))
+    }
+
+    /// Foundation's bytes with every character `TerminalText.isUnsafe` calls unsafe (and that
+    /// Foundation leaves raw) replaced by its `\uXXXX` escape.
+    func escapingTerminalControls(_ json: [UInt8]) -> [UInt8] {
+        var out = ""
+        for scalar in String(decoding: json, as: UTF8.self).unicodeScalars {
+            if scalar.value >= 0x20, TerminalText.isUnsafe(scalar) {
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return Array(out.utf8)
+    }
+
+    @Test func terminalControlsAreEscapedAndDecodeToTheSameString() throws {
+        let text = "a\u{7f}b\u{9b}c\u{202e}d\u{2028}e"
+        let json = String(decoding: try JSONStreamEncoder().encode([text]), as: UTF8.self)
+        #expect(!json.unicodeScalars.contains { $0.value >= 0x20 && TerminalText.isUnsafe($0) })
+        #expect(json.contains("\\u007f") && json.contains("\\u202e"))
+        #expect(try JSONDecoder().decode([String].self, from: Data(json.utf8)) == [text])
     }
 
     func expectSameBytes<T: Encodable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
