@@ -16,7 +16,9 @@ extension OverlayReader {
     /// names engine layers and reports errors.
     public static func plainOverlay(mountedAt mountPoint: ByteString, source: DirectoryProcSource = .live()) -> OverlayStack? {
         var st = stat()
-        guard stat("/proc/self/ns/mnt", &st) == 0, let data = try? source.readFile("self/mountinfo") else { return nil }
+        // By pid: a ProcSource reads beneath /proc and follows no symlink, and /proc/self is one.
+        let own = getpid()
+        guard stat("/proc/\(own)/ns/mnt", &st) == 0, let data = try? source.readFile("\(own)/mountinfo") else { return nil }
         let namespace = UInt64(st.st_ino)
         guard let mount = MountInfoParser.parse(data, file: "/proc/self/mountinfo").mounts.last(where: { $0.mountPoint == mountPoint }),
               mount.fsType == "overlay",
