@@ -47,6 +47,38 @@ import Testing
 
     /// Deterministic across processes (hashing is seeded per process, so one process proves
     /// little): two runs of the binary write byte-identical DOT, SVG, report and page.
+    /// Lesson 02's point: an opaque directory in the upper layer hides the files of the lower
+    /// layer's directory of the same name; the picture draws them, struck out, in the lower layer.
+    @Test func opaqueDirectoryDrawsTheLowerFilesItHides() throws {
+        typealias E = LayerIndex.Entry
+        let upper = LayerIndex(entries: ["/app": E(kind: .dir), "/app/old": E(kind: .dir, opaque: true), "/app/old/new.txt": E(kind: .file)])
+        let lower = LayerIndex(entries: ["/app": E(kind: .dir), "/app/old": E(kind: .dir), "/app/old/data.txt": E(kind: .file),
+                                         "/app/old/sub": E(kind: .dir), "/app/keep.txt": E(kind: .file)])
+        let stack = OverlayStack(mountNamespace: 1, mountID: 2, mergedDir: "/lab/merged",
+                                 layers: [OverlayLayer(role: .upper, path: "/lab/upper"), OverlayLayer(role: .lower, path: "/lab/image")],
+                                 workDir: "/lab/work", switches: [], usesLayerAppendOptions: false)
+        let picture = OverlayPicture(name: "lab", title: "opaque", inspection: OverlayInspection(stack: stack, indexes: [upper, lower]))
+        let data = try #require(picture.columns.first { $0.path == "/app/old/data.txt" }, "the hidden lower file has no column")
+        #expect(data.cells == [.absent, .cutOff])
+        #expect(data.mergedFrom == nil)
+        #expect(data.cutOffBy == .init(path: "/app/old", layer: 0))
+        #expect(picture.columns.first { $0.path == "/app/old/sub" }?.cells == [.absent, .cutOff])
+        // Visible files are no cut-off columns.
+        #expect(picture.columns.allSatisfy { $0.cutOffBy == nil || !["/app/old/new.txt", "/app/keep.txt"].contains($0.path) })
+        let dot = OverlayDiagram.dot(picture)
+        #expect(dot.contains("<S>data.txt</S>"))
+        #expect(dot.contains("hidden by opaque dir<BR/>/app/old in layer 0"))
+        #expect(dot.contains("(/app/old/data.txt not shown)"))
+        #expect(dot.contains("struck out: in a lower directory an opaque one above cuts off"))
+        #expect(GraphvizRenderer.syntaxError(in: dot) == nil)
+
+        // Without the opaque mark the directories merge: nothing is cut off, no extra legend row.
+        let merging = LayerIndex(entries: ["/app": E(kind: .dir), "/app/old": E(kind: .dir), "/app/old/new.txt": E(kind: .file)])
+        let plain = OverlayPicture(name: "lab", title: "merge", inspection: OverlayInspection(stack: stack, indexes: [merging, lower]))
+        #expect(plain.columns.allSatisfy { $0.cutOffBy == nil && !$0.cells.contains(.cutOff) })
+        #expect(!OverlayDiagram.dot(plain).contains("struck out"))
+    }
+
     @Test func twoRunsOfTheBinaryWriteIdenticalFiles() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-determinism-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: base) }

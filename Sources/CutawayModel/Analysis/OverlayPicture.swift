@@ -13,6 +13,17 @@ public struct OverlayPicture: Sendable, Hashable, Codable {
         case opaqueDirectory
         /// A directory that merges with the others.
         case directory
+        /// Present inside a directory of this layer, but cut off by an opaque directory of the
+        /// same path in a layer above (`Column.cutOffBy` says which): the merged view never shows it.
+        case cutOff
+    }
+
+    /// The opaque directory that hides a column's lower copies: its path and the layer it is in.
+    public struct OpaqueDirectory: Sendable, Hashable, Codable {
+        public var path: String
+        public var layer: Int
+
+        public init(path: String, layer: Int) { self.path = path; self.layer = layer }
     }
 
     public struct Column: Sendable, Hashable, Codable {
@@ -21,7 +32,12 @@ public struct OverlayPicture: Sendable, Hashable, Codable {
         /// The layer the merged view takes it from; nil when deleted.
         public var mergedFrom: Int?
         public var kind: String
+        /// For an entry that only lower layers have inside an opaque directory: that directory.
+        public var cutOffBy: OpaqueDirectory? = nil
     }
+
+    /// Per opaque directory, at most this many of the lower entries it hides become columns.
+    static let cutOffColumnsPerDirectory = 3
 
     /// A name for files: the container's name or the merged dir.
     public var name: String
@@ -45,7 +61,10 @@ public struct OverlayPicture: Sendable, Hashable, Codable {
             var cells = [Cell](repeating: .absent, count: count)
             cells[d.layer] = d.kind == .opaqueDirectory ? .opaqueDirectory : .whiteout
             for h in d.hides { cells[h] = .hidden }
-            if d.kind == .opaqueDirectory { continue } // drawn with its directory entry below
+            if d.kind == .opaqueDirectory { // drawn with its directory entry below, and what it hides
+                candidates += Self.cutOff(by: d, indexes: inspection.indexes, layerCount: count).map { (0, $0) }
+                continue
+            }
             candidates.append((0, Column(path: d.path.description, cells: cells, mergedFrom: nil, kind: "deleted")))
         }
         for e in r.entries where e.path != "/" {
@@ -70,7 +89,7 @@ public struct OverlayPicture: Sendable, Hashable, Codable {
         var perLayer: [Int: Int] = [:]
         for pass in 0..<2 {
             for c in sorted where chosen.count < maxColumns && !chosen.contains(c.column) && c.priority < 5 {
-                let layer = c.column.mergedFrom ?? c.column.cells.firstIndex(of: .whiteout) ?? 0
+                let layer = c.column.mergedFrom ?? c.column.cells.firstIndex(of: .whiteout) ?? c.column.cutOffBy?.layer ?? 0
                 if pass == 0 && perLayer[layer, default: 0] >= 3 { continue }
                 chosen.append(c.column)
                 perLayer[layer, default: 0] += 1
@@ -78,5 +97,29 @@ public struct OverlayPicture: Sendable, Hashable, Codable {
         }
         columns = chosen.sorted { $0.path < $1.path }
         morePaths = max(0, r.fileCount - columns.filter { $0.mergedFrom != nil && $0.kind != "dir" }.count)
+    }
+
+    /// The entries of the lower layers' directories at an opaque directory's path: they are
+    /// still in their layers, but the merged view does not show them (overlayfs.rst, "whiteouts
+    /// and opaque directories": an opaque directory does not merge with the directories below).
+    /// One column per name, marked `cutOff` in every hidden layer that has it.
+    static func cutOff(by d: OverlayResolution.Deletion, indexes: [LayerIndex?], layerCount: Int) -> [Column] {
+        var columns: [String: Column] = [:]
+        var order: [String] = []
+        for h in d.hides {
+            guard h < indexes.count, let index = indexes[h], let dir = index.node(at: d.path), index.nodes[dir].entry.kind == .dir else { continue }
+            for child in index.children(of: dir) where index.nodes[child].entry.kind != .whiteout {
+                let path = d.path.appending(component: index.nodes[child].name).description
+                if columns[path] == nil {
+                    guard order.count < cutOffColumnsPerDirectory else { continue }
+                    order.append(path)
+                    columns[path] = Column(path: path, cells: [Cell](repeating: .absent, count: layerCount), mergedFrom: nil,
+                                           kind: index.nodes[child].entry.kind.rawValue,
+                                           cutOffBy: OpaqueDirectory(path: d.path.description, layer: d.layer))
+                }
+                columns[path]!.cells[h] = .cutOff
+            }
+        }
+        return order.map { columns[$0]! }
     }
 }

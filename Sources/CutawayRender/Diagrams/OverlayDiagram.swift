@@ -23,6 +23,8 @@ public enum OverlayDiagram {
         for c in p.columns {
             if let from = c.mergedFrom {
                 merged += td("<B>\(DOT.html(c.path))</B><BR/><FONT POINT-SIZE=\"8\">from layer \(from)</FONT>", bg: Palette.merged)
+            } else if let opaque = c.cutOffBy {
+                merged += td("<FONT COLOR=\"\(Palette.hidden)\">(\(DOT.html(c.path)) not shown)<BR/><FONT POINT-SIZE=\"8\">hidden by opaque dir<BR/>\(DOT.html(opaque.path)) in layer \(opaque.layer)</FONT></FONT>", bg: Palette.merged)
             } else {
                 merged += td("<FONT COLOR=\"\(Palette.hidden)\">(\(DOT.html(c.path)) gone)</FONT>", bg: Palette.merged)
             }
@@ -44,6 +46,9 @@ public enum OverlayDiagram {
                 case .whiteout: row += td("<FONT COLOR=\"\(Palette.whiteout)\"><B>✗ \(name)</B><BR/>whiteout</FONT>", bg: "#fde3e0")
                 case .opaqueDirectory: row += td("<FONT COLOR=\"\(Palette.whiteout)\"><B>\(name)/</B><BR/>opaque dir</FONT>", bg: "#fde3e0")
                 case .directory: row += td("\(name)/", bg: "#ffffff")
+                case .cutOff:
+                    let by = c.cutOffBy.map { "<BR/><FONT POINT-SIZE=\"8\">hidden by opaque dir<BR/>\(DOT.html($0.path)) in layer \($0.layer)</FONT>" } ?? ""
+                    row += td("<FONT COLOR=\"\(Palette.hidden)\"><S>\(name)\(c.kind == "dir" ? "/" : "")</S>\(by)</FONT>", bg: "#f2f2f2")
                 }
             }
             if p.morePaths > 0 { row += td("", bg: roleColor(layer.role)) }
@@ -65,7 +70,7 @@ public enum OverlayDiagram {
             ("#ffffff", "bold name: the copy the merged view shows"),
             ("#f2f2f2", "grey: a lower copy hidden by the one above"),
             ("#fde3e0", "red: whiteout (deleted) or opaque directory"),
-        ])
+        ] + (p.columns.contains { $0.cutOffBy != nil } ? [("#f2f2f2", "struck out: in a lower directory an opaque one above cuts off")] : []))
         g.edge(DOT.id("stack"), DOT.id("legend", "overlay"), [("style", "invis")])
         return g.render(name: "overlay")
     }
