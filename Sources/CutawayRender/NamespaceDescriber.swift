@@ -4,8 +4,10 @@ import CutawayModel
 /// makes it special (PID 1's host pid, id maps, who holds it).
 public struct NamespaceDescriber: Sendable {
     public let index: SnapshotIndex
+    /// What cutaway's own namespaces are called: "host", or in a lesson "lesson sandbox".
+    public let readerName: String
 
-    public init(index: SnapshotIndex) { self.index = index }
+    public init(index: SnapshotIndex, readerName: String = "host") { self.index = index; self.readerName = readerName }
 
     /// `net:4026531833`
     public static func name(_ ns: Namespace) -> String { "\(ns.type.rawValue):\(ns.inode)" }
@@ -55,7 +57,7 @@ public struct NamespaceDescriber: Sendable {
     /// What makes the namespace special, as short clauses.
     public func details(_ ns: Namespace) -> [String] {
         var out: [String] = []
-        if index.isReaders(ns) { out.append(ns.owner == nil && ns.type == .user || ns.parent == nil && ns.type == .pid ? "host (initial)" : "host") }
+        if index.isReaders(ns) { out.append(ns.owner == nil && ns.type == .user || ns.parent == nil && ns.type == .pid ? "\(readerName) (initial)" : readerName) }
         if ns.hidden { out.append("hidden: no process left in it") }
         let containers = index.containers(in: ns)
         if !containers.isEmpty {
@@ -66,7 +68,7 @@ public struct NamespaceDescriber: Sendable {
         switch ns.type {
         case .pid:
             if let initProcess = index.initProcess(of: ns), initProcess.nsPID.count > 1 {
-                out.append("PID 1 here is host PID \(initProcess.pid) (\(initProcess.command))")
+                out.append("PID 1 here is \(readerName) PID \(initProcess.pid) (\(initProcess.command))")
             } else if !ns.pids.isEmpty, index.initProcess(of: ns) == nil, !index.isReaders(ns) {
                 out.append("PID 1 here has exited or is not visible")
             }

@@ -4,9 +4,9 @@ import CutawayModel
 /// for every namespace at once, with veth pairs followed across namespaces.
 public enum NetworkReport {
     /// `net:4026532400 (pid 1234 sleep; container docker web; held by bind mount /run/netns/blue)`.
-    public static func label(_ type: NamespaceType, _ inode: UInt64, index: SnapshotIndex) -> String {
+    public static func label(_ type: NamespaceType, _ inode: UInt64, index: SnapshotIndex, readerName: String = "host") -> String {
         guard let ns = index.namespace(type, inode) else { return "\(type.rawValue):\(inode)" }
-        let describer = NamespaceDescriber(index: index)
+        let describer = NamespaceDescriber(index: index, readerName: readerName)
         let leader = describer.leader(ns)
         var parts = leader == "-" ? [] : ["pid " + leader]
         parts += describer.details(ns).filter { !$0.hasPrefix("devices:") && !$0.hasPrefix("IPC:") }

@@ -26,7 +26,7 @@ struct IPCCommand: ParsableCommand {
 
     func run() throws {
         try NamespaceContentsView(type: .ipc, key: "ipc", diagramName: "ipc", items: \.ipc, namespace: \.namespace,
-                                  unread: \.ipcUnread, dot: { IPCDiagram.dot($0, focus: $1) }, text: IPCReport.render)
+                                  unread: \.ipcUnread, dot: { IPCDiagram.dot($0, focus: $1, readerName: $2) }, text: IPCReport.render)
             .run(options)
     }
 }

@@ -45,6 +45,9 @@ struct NamespaceContentsOptions: ParsableArguments {
     @OptionGroup var source: SourceOptions
 
     @OptionGroup var diagram: DiagramOptions
+
+    @Option(help: ArgumentHelp("In a diagram, what cutaway's own namespace is called (a lesson draws with --reader \"lesson sandbox\").", valueName: "NAME"))
+    var reader = "host"
 }
 
 /// What `net` and `ipc` share: pick the namespaces, then draw, print JSON or print text.
@@ -56,7 +59,8 @@ struct NamespaceContentsView<Item: Encodable> {
     var items: (Snapshot) -> [Item]
     var namespace: (Item) -> UInt64
     var unread: (Visibility) -> [UnreadNamespace]
-    var dot: (Snapshot, UInt64?) -> String
+    /// The snapshot, the namespace asked for (nil: all) and the reader's name.
+    var dot: (Snapshot, UInt64?, String) -> String
     var text: ([Item], [UnreadNamespace], Snapshot) -> String
 
     func run(_ options: NamespaceContentsOptions) throws {
@@ -66,7 +70,7 @@ struct NamespaceContentsView<Item: Encodable> {
         let selected = items(snapshot).filter { inode == nil || namespace($0) == inode }
         let notRead = unread(snapshot.visibility).filter { inode == nil || $0.namespace == inode }
         if diagram.wantsDiagram {
-            for path in try diagram.write(dot(snapshot, inode), name: inode.map { "\(diagramName)-\($0)" } ?? diagramName) { print("wrote \(path)") }
+            for path in try diagram.write(dot(snapshot, inode, options.reader), name: inode.map { "\(diagramName)-\($0)" } ?? diagramName) { print("wrote \(path)") }
         } else if json {
             try JSONOutput.print(Wrapped(key: key, value: selected, extra: ["visibility": AnyEncodable(snapshot.visibility)]))
         } else {

@@ -28,7 +28,7 @@ struct NetCommand: ParsableCommand {
 
     func run() throws {
         try NamespaceContentsView(type: .net, key: "networks", diagramName: "network", items: \.networks, namespace: \.namespace,
-                                  unread: \.networksUnread, dot: { NetworkDiagram.dot($0, focus: $1) }, text: NetworkReport.render)
+                                  unread: \.networksUnread, dot: { NetworkDiagram.dot($0, focus: $1, readerName: $2) }, text: NetworkReport.render)
             .run(options)
     }
 }

@@ -79,6 +79,22 @@ import Testing
         #expect(!OverlayDiagram.dot(plain).contains("struck out"))
     }
 
+    /// In a lesson the reader is the sandbox: `readerName` replaces "host" in the network and
+    /// IPC diagrams, as it does in the namespaces diagram.
+    @Test func networkAndIPCDiagramsNameTheReaderAsGiven() throws {
+        var s = try demo()
+        let net = try #require(s.reader.namespaces[.net]), ipc = try #require(s.reader.namespaces[.ipc])
+        s.networks = [NetworkNamespace(namespace: net, interfaces: [NetworkInterface(name: "lo", index: 1, kind: "loopback", up: true, mtu: 65536)], routes: [])]
+        s.ipc = [IPCNamespace(namespace: ipc, sharedMemory: [], posixMessageQueues: [])]
+        func words(_ dot: String) -> String { dot.replacingOccurrences(of: s.hostname, with: "HOSTNAME") }
+        #expect(words(NetworkDiagram.dot(s)).contains("host"))
+        #expect(words(IPCDiagram.dot(s)).contains("host"))
+        for dot in [NetworkDiagram.dot(s, readerName: "lesson sandbox"), IPCDiagram.dot(s, readerName: "lesson sandbox")] {
+            #expect(dot.contains("lesson sandbox"))
+            #expect(!words(dot).contains("host"), "the reader is still called host: \(dot)")
+        }
+    }
+
     @Test func twoRunsOfTheBinaryWriteIdenticalFiles() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-determinism-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: base) }

@@ -2,9 +2,10 @@ import CutawayModel
 
 /// The IPC summary (concept 11 of the notes: an IPC namespace has its own System V objects
 /// and POSIX message queues): one box per IPC namespace with a table of what is in it.
-/// Namespaces with nothing in them are folded into one node.
+/// Namespaces with nothing in them are folded into one node. `readerName` is what cutaway's
+/// own namespace is called ("host"; "lesson sandbox" in a lesson).
 public enum IPCDiagram {
-    public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40) -> String {
+    public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40, readerName: String = "host") -> String {
         let index = SnapshotIndex(snapshot)
         let hostIPC = snapshot.reader.namespaces[.ipc]
         let unknown = Set(snapshot.visibility.posixMessageQueuesUnknown.map(\.namespace))
@@ -20,7 +21,7 @@ public enum IPCDiagram {
         }
         let more = max(0, selected.count - limit)
         for ipc in selected.prefix(limit) {
-            let title = DOT.html(DOT.middleTruncated(NetworkReport.label(.ipc, ipc.namespace, index: index), max: 70))
+            let title = DOT.html(DOT.middleTruncated(NetworkReport.label(.ipc, ipc.namespace, index: index, readerName: readerName), max: 70))
             var rows = ["<TR><TD COLSPAN=\"5\" BGCOLOR=\"\(Palette.fill(.ipc))\"><B>\(title)</B></TD></TR>"]
             func section(_ name: String, _ headers: [String], _ cells: [[String]]) {
                 rows.append("<TR><TD COLSPAN=\"5\" ALIGN=\"LEFT\"><I>\(DOT.html(name))\(cells.isEmpty ? ": none" : "")</I></TD></TR>")

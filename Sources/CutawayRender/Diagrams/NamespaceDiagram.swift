@@ -25,7 +25,7 @@ public struct NamespaceDiagram {
     /// `highlighted`: namespaces drawn with a bold red border (a focus's own).
     public func dot(_ snapshot: Snapshot, title: String? = nil, highlighted: Set<SnapshotIndex.NamespaceKey> = []) -> String {
         let index = SnapshotIndex(snapshot)
-        let describer = NamespaceDescriber(index: index)
+        let describer = NamespaceDescriber(index: index, readerName: readerName)
         let folding = fold ? NamespaceFold(snapshot: snapshot, index: index) : nil
         let groupsAt = Dictionary(grouping: folding?.groups ?? [], by: \.home)
         let visible = folding.map { f in snapshot.namespaces.filter { !f.isFolded($0) } } ?? snapshot.namespaces

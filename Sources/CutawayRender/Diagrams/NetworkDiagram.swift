@@ -9,6 +9,9 @@ import CutawayModel
 /// Namespaces that hold nothing but a loopback device are folded into one node (sandboxes
 /// and lesson shells make many), and at most `limit` namespaces are drawn: the ones with
 /// the most devices, the host's always, then "N more".
+///
+/// `readerName` is what cutaway's own namespace is called ("host"; "lesson sandbox" in a
+/// lesson, whose reader is the sandbox, not the machine).
 public enum NetworkDiagram {
     /// Extra label lines for a namespace node in other diagrams (the container diagram): a
     /// network namespace's devices with their first address and veth peer; empty otherwise.
@@ -17,9 +20,9 @@ public enum NetworkDiagram {
         return "\n" + NetworkReport.deviceSummary(net, index: index, limit: 4).map { DOT.middleTruncated($0, max: 80) }.joined(separator: "\n")
     }
 
-    public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40) -> String {
+    public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40, readerName: String = "host") -> String {
         let index = SnapshotIndex(snapshot)
-        let describer = NamespaceDescriber(index: index)
+        let describer = NamespaceDescriber(index: index, readerName: readerName)
         let hostNet = snapshot.reader.namespaces[.net]
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "LR"), ("compound", "true"), ("fontname", Palette.font), ("fontsize", "11"), ("labelloc", "t"),
@@ -55,7 +58,7 @@ public enum NetworkDiagram {
             var title = ["net:\(net.namespace)"]
             if let ns = index.namespace(.net, net.namespace) {
                 let containers = index.containers(in: ns)
-                if net.namespace == hostNet { title.append("host" + (containers.isEmpty ? "" : ", shared with " + containers.map(\.name).joined(separator: ", "))) }
+                if net.namespace == hostNet { title.append(readerName + (containers.isEmpty ? "" : ", shared with " + containers.map(\.name).joined(separator: ", "))) }
                 else if !containers.isEmpty { title.append("container " + containers.map { "\($0.engine.rawValue) \($0.name)" }.joined(separator: ", ")) }
                 let leader = describer.leader(ns)
                 if leader != "-" { title.append("pid \(leader)" + (ns.pids.count > 1 ? " and \(ns.pids.count - 1) more" : "")) }
@@ -121,7 +124,7 @@ public enum NetworkDiagram {
             ("#f4f4f4", "dashed: a device that is down"),
             ("#fff2ac", "a bridge; dashed lines: its ports"),
             ("#2e8b57", "thick line: a veth pair (a cable between two devices)"),
-            (Palette.host, "dark border: the host's network namespace"),
+            (Palette.host, "dark border: the \(readerName)'s network namespace"),
             (Palette.container, "blue border: a container's network namespace"),
         ])
         return g.render(name: "network")
