@@ -1,4 +1,5 @@
 import CutawayModel
+import CutawaySystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -40,7 +41,8 @@ public final class LessonRunner {
     /// arrives.
     public func run(_ lesson: Lesson) throws -> Outcome {
         let out = options.print
-        try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+        // Created and held by descriptor: step files are written into it, never by path.
+        let output = try OutputDirectory.open(options.outputDirectory)
         let signals = try SignalPipe()
         defer { signals.remove() }
         let sandbox = try LessonSandbox(cutawayBinary: options.cutawayBinary, outputDirectory: options.outputDirectory, signals: signals)
@@ -55,7 +57,7 @@ public final class LessonRunner {
             """)
         if !lesson.introduction.isEmpty { out(lesson.introduction + "\n") }
         var outcome = Outcome(checksPassed: 0, checksFailed: 0, keyLinesSeen: 0, keyLinesMissing: 0, pictures: [])
-        var previous = try snapshot(sandbox, step: 0)
+        var previous = try snapshot(sandbox, step: 0, into: output)
         var lastOutput: [String] = []
         for (n, step) in lesson.steps.enumerated() {
             out("\n── \(step.title) ──")
@@ -97,10 +99,10 @@ public final class LessonRunner {
                         for l in lines.suffix(10) { out("    " + l) }
                     }
                 case .picture(let code):
-                    let before = Set((try? FileManager.default.contentsOfDirectory(atPath: options.outputDirectory)) ?? [])
+                    let before = Set((try? output.entries()) ?? [])
                     var lines: [String] = []
                     let status = try sandbox.execute(code) { lines.append($0) }
-                    let after = Set((try? FileManager.default.contentsOfDirectory(atPath: options.outputDirectory)) ?? [])
+                    let after = Set((try? output.entries()) ?? [])
                     let written = after.subtracting(before).sorted().map { options.outputDirectory + "/" + $0 }
                     let redrawn = lines.filter { $0.hasPrefix("wrote ") }.map { String($0.dropFirst(6)) }
                     let files = Array(Set(written + redrawn)).sorted()
@@ -109,7 +111,7 @@ public final class LessonRunner {
                     for f in files where f.hasSuffix(".png") || f.hasSuffix(".svg") { out("Picture: \(f)") }
                 }
             }
-            let current = try snapshot(sandbox, step: n + 1)
+            let current = try snapshot(sandbox, step: n + 1, into: output)
             if let a = previous, let b = current {
                 let diff = SnapshotDiff(from: a, to: b)
                 if !diff.isEmpty {
@@ -147,11 +149,18 @@ public final class LessonRunner {
         }
     }
 
-    /// `cutaway snapshot --json` inside the sandbox, kept as `$OUT/step-NN.json`.
-    private func snapshot(_ sandbox: LessonSandbox, step: Int) throws(LessonInterrupted) -> Snapshot? {
+    /// `cutaway snapshot --json` inside the sandbox, read from its output and kept as
+    /// `$OUT/step-NN.json`, written through `output` (a temporary file renamed into place,
+    /// never through a link). Nil when the snapshot could not be made or kept.
+    private func snapshot(_ sandbox: LessonSandbox, step: Int, into output: OutputDirectory) throws(LessonInterrupted) -> Snapshot? {
         let name = String(format: "step-%02d.json", step)
-        try sandbox.execute("cutaway snapshot --json > \"$OUT/\(name)\" 2>/dev/null") { _ in }
-        guard let data = FileManager.default.contents(atPath: options.outputDirectory + "/" + name) else { return nil }
+        var json = ""
+        let status = try sandbox.execute("cutaway snapshot --json 2>/dev/null") { json += $0 + "\n" }
+        guard status == 0 else { return nil }
+        let data = Data(json.utf8)
+        do { _ = try output.write(data, to: name) } catch {
+            options.print("  (the snapshot of step \(step) was not kept: \(error))")
+        }
         return try? JSONDecoder().decode(Snapshot.self, from: data)
     }
 }

@@ -56,10 +56,6 @@ enum DiagramWriter {
         do { return try OutputDirectory.open(path, permissions: permissions) } catch { throw CutawayFailure(error.description) }
     }
 
-    /// Creates (if needed) and checks a directory that others write into by path (the lesson
-    /// runner's step files): the same refusals as ``open(_:permissions:)``.
-    static func ensureDirectory(_ path: String) throws { _ = try open(path) }
-
     /// Writes `bytes` as `name` in `dir` and returns the path written.
     @discardableResult
     static func write(_ bytes: some Collection<UInt8>, name: String, in dir: OutputDirectory, permissions: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]) throws -> String {

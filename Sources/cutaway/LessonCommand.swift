@@ -93,7 +93,6 @@ struct LessonCommand: ParsableCommand {
                 throw CutawayFailure("`lesson run` needs root: it creates namespaces, mounts and a sandbox. Read the lesson with `cutaway lesson show \(lesson.name)`, or run it with sudo.")
             }
             let dir = output ?? "output/lessons/\(lesson.name)"
-            try DiagramWriter.ensureDirectory(dir)
             let absolute = URL(fileURLWithPath: dir).standardizedFileURL.path
             let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
             let runner = LessonRunner(options: .init(interactive: !nonInteractive, outputDirectory: absolute, cutawayBinary: binary,
