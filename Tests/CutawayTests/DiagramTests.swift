@@ -69,7 +69,7 @@ import Testing
         #expect(dot.contains("<S>data.txt</S>"))
         #expect(dot.contains("hidden by opaque dir<BR/>/app/old in layer 0"))
         #expect(dot.contains("(/app/old/data.txt not shown)"))
-        #expect(dot.contains("struck out: in a lower directory an opaque one above cuts off"))
+        #expect(dot.contains("struck out: a lower entry an opaque directory above hides"))
         #expect(GraphvizRenderer.syntaxError(in: dot) == nil)
 
         // Without the opaque mark the directories merge: nothing is cut off, no extra legend row.

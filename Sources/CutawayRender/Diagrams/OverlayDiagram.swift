@@ -70,7 +70,7 @@ public enum OverlayDiagram {
             ("#ffffff", "bold name: the copy the merged view shows"),
             ("#f2f2f2", "grey: a lower copy hidden by the one above"),
             ("#fde3e0", "red: whiteout (deleted) or opaque directory"),
-        ] + (p.columns.contains { $0.cutOffBy != nil } ? [("#f2f2f2", "struck out: in a lower directory an opaque one above cuts off")] : []))
+        ] + (p.columns.contains { $0.cutOffBy != nil } ? [("#f2f2f2", "struck out: a lower entry an opaque directory above hides")] : []))
         g.edge(DOT.id("stack"), DOT.id("legend", "overlay"), [("style", "invis")])
         return g.render(name: "overlay")
     }
