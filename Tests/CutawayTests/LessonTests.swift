@@ -319,6 +319,33 @@ extension LiveSystemTests {
             #expect(Self.waitUntil { !Self.sandboxesRunning() })
         }
 
+        /// The runner writes its step files through an `OutputDirectory`: a step file planted
+        /// as a symlink is refused (and said so), never written through, the other steps kept; and a directory that belongs to
+        /// another user (who could plant such links) is refused before anything runs.
+        @Test func stepFilesAreNeverWrittenThroughALinkOrIntoAnotherUsersDirectory() throws {
+            let out = Self.output()
+            let victim = out + "-victim"
+            defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: victim) }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+            try Data("victim\n".utf8).write(to: URL(fileURLWithPath: victim))
+            try FileManager.default.createSymbolicLink(atPath: out + "/step-00.json", withDestinationPath: victim)
+            let r = try TestSupport.cutaway("lesson", "run", "00", "--non-interactive", "--output", out)
+            #expect(r.status == 0, "\(r.text) \(r.stderr)")
+            #expect(try String(contentsOfFile: victim, encoding: .utf8) == "victim\n", "a step file was written through a planted link")
+            #expect(r.text.contains("the snapshot of step 0 was not kept"), "the refused step file is not reported")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/step-00.json") == victim)
+            #expect((try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/step-01.json")))) != nil)
+
+            let theirs = Self.output()
+            defer { try? FileManager.default.removeItem(atPath: theirs) }
+            try FileManager.default.createDirectory(atPath: theirs, withIntermediateDirectories: false)
+            #expect(chown(theirs, 65534, 65534) == 0)
+            let refused = try TestSupport.cutaway("lesson", "run", "00", "--non-interactive", "--output", theirs)
+            #expect(refused.status != 0 && refused.stderr.contains("belongs to"), "\(refused.stderr)")
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: theirs)) ?? ["?"]).isEmpty)
+            #expect(Self.waitUntil { !Self.sandboxesRunning() })
+        }
+
         /// Excerpts cannot drift: a key line the commands do not print fails the run.
         @Test func aDriftedExcerptFailsTheRun() throws {
             let dir = try LessonDirectory(copying: ["00-what-is-a-namespace"]) { _, text in
