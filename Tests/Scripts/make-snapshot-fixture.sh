@@ -25,13 +25,6 @@ bin="$(cd "$root" && swift build --show-bin-path)/cutaway"
 . "$s3/env"
 mkdir -p "$(dirname "$out")"
 nsenter -t "$LAB_PID" -m -- "$bin" snapshot --json > "$out.tmp"
-/usr/bin/python3 - "$out.tmp" "$out" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-for p in s["processes"]:
-    p["commandLine"] = []
-    p.pop("commandLineBase64", None)
-json.dump(s, open(sys.argv[2], "w"), indent=1, sort_keys=True)
-PY
+/usr/bin/python3 "$here/scrub-snapshot.py" "$out.tmp" "$out"
 rm -f "$out.tmp"
 echo "wrote $out ($(wc -c < "$out") bytes)"
