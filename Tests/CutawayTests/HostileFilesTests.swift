@@ -311,14 +311,21 @@ import Glibc
             }
             deepest = previous
             object["namespaces"] = namespaces
+            // A process in the innermost one, for `idmap --pid` (the chain from the host to it).
+            var processes = object["processes"] as? [[String: Any]] ?? []
+            var deep = processes.first ?? [:]
+            deep["pid"] = 99999; deep["command"] = "deep"; deep["namespaces"] = ["user": previous]; deep["nsPID"] = [99999]; deep["nsTGID"] = [99999]
+            processes.append(deep)
+            object["processes"] = processes
         }
         let out = scratch.path + "/out"
         for arguments in [["namespaces", "--from", evil], ["namespaces", "--from", evil, "--format", "dot", "--output", out],
-                          ["snapshot", "--from", evil, "--output", out + "/snap", "--format", "dot"]] {
+                          ["snapshot", "--from", evil, "--output", out + "/snap", "--format", "dot"],
+                          ["idmap", "--pid", "99999", "--from", evil], ["idmap", "--pid", "99999", "--from", evil, "--format", "dot", "--output", out]] {
             let (r, rss) = try Self.cutawayMeasuringRSS(timeout: 300, arguments)
             #expect(r.status == 0, "\(arguments): \(r.stderr.suffix(2000))")
             #expect(rss < 400 << 20, "\(arguments): peak RSS \(rss >> 20) MiB")
-            print("row 5: cutaway \(arguments[0])\(arguments.contains("--format") ? " --format dot" : "") --from on a 20,000-deep user-namespace chain: peak RSS \(rss >> 20) MiB")
+            print("row 5: cutaway \(arguments[0])\(arguments.contains("--pid") ? " --pid" : "")\(arguments.contains("--format") ? " --format dot" : "") --from on a 20,000-deep user-namespace chain: peak RSS \(rss >> 20) MiB")
         }
         let (text, _) = try Self.cutawayMeasuringRSS(timeout: 300, ["namespaces", "--from", evil])
         #expect(text.text.contains("more nested here"), "\(text.text.prefix(3000))")
@@ -326,6 +333,11 @@ import Glibc
         let diagram = try String(contentsOfFile: out + "/namespaces.dot", encoding: .utf8)
         #expect(diagram.contains("more nested here"))
         #expect(!diagram.contains("cluster_user_\(deepest)"), "the diagram stops nesting at NamespaceTree.maxDepth")
+        let (idmap, _) = try Self.cutawayMeasuringRSS(timeout: 300, ["idmap", "--pid", "99999", "--from", evil])
+        #expect(idmap.text.contains("… 19,960 more nested here") && idmap.text.contains("user:\(deepest)"), "\(idmap.text.prefix(3000))")
+        #expect(idmap.text.split(separator: "\n").count < 1000)
+        let idmapDiagram = try String(contentsOfFile: out + "/idmap-99999.dot", encoding: .utf8)
+        #expect(idmapDiagram.components(separatedBy: "subgraph \"cluster_").count - 1 == NamespaceTree.maxDepth + 1)
         let saved = try #require(try FileManager.default.contentsOfDirectory(atPath: out + "/snap"))
         #expect(saved.contains("report.txt") && saved.contains("namespaces.dot"), "\(saved.sorted())")
         let report = try String(contentsOfFile: out + "/snap/report.txt", encoding: .utf8)
