@@ -125,7 +125,7 @@ enum FoldedRow {
 public enum VisibilityReport {
     public static func render(_ v: Visibility) -> String {
         var lines: [String] = []
-        if v.processesGone > 0 { lines.append("\(v.processesGone) process\(v.processesGone == 1 ? "" : "es") exited during the scan and were skipped.") }
+        if v.processesGone > 0 { lines.append("\(v.processesGone) process\(v.processesGone == 1 ? "" : "es") exited during the scan and \(v.processesGone == 1 ? "was" : "were") skipped.") }
         lines.append(contentsOf: VisibilityHints.sentences(v).map { $0.prefix(1).uppercased() + $0.dropFirst() + "." })
         return lines.isEmpty ? "" : "\n" + lines.map { "note: " + $0 }.joined(separator: "\n") + "\n"
     }
