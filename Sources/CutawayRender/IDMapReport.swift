@@ -8,15 +8,20 @@ public enum IDMapReport {
         var out = "User namespaces of pid \(chain.pid)\(p.map { " (\($0.command))" } ?? ""), outermost first. Outside ids are host ids.\n"
         if let p, p.uids.count > 1 { out += "Its effective uid on the host is \(p.uids[1]); that is the uid the kernel checks against host files.\n" }
         var parentMaps: UserNamespaceIDMaps?
-        for level in chain.levels {
-            let indent = String(repeating: "  ", count: level.depth)
+        let (levels, omitted) = chain.drawnLevels
+        for (k, level) in levels.enumerated() {
+            let indent = String(repeating: "  ", count: k)
             let ns = level.namespace
+            if k > 0, levels[k - 1].depth + 1 != level.depth {
+                out += "\n\(indent)└─" + NamespaceTree.foldNote(omitted) + "\n"
+                parentMaps = nil
+            }
             var head = "\(indent)\(level.depth == 0 ? "" : "└─")user:\(ns.inode)"
             if ns.owner == nil { head += "  initial user namespace" }
             if let uid = ns.ownerUID, ns.owner != nil { head += "  created by uid \(uid)" }
             if ns.hidden { head += "  (hidden: no process in it)" }
             out += "\n" + head + "\n"
-            let body = indent + (level.depth == 0 ? "  " : "    ")
+            let body = indent + (k == 0 ? "  " : "    ")
             guard let maps = level.maps else {
                 out += body + (ns.hidden ? "maps not readable: no process is left in this namespace to read them from\n"
                                          : "maps not readable: no member process let cutaway read uid_map (run as root)\n")

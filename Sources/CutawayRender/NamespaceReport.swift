@@ -22,9 +22,11 @@ public enum NamespaceReport {
                            describer.details(ns).joined(separator: "; ")])
             }
         }
-        for (row, prefix) in folding == nil ? [] : FoldedRow.lines(tree.roots, tree: tree, folding: folding) {
+        for (row, prefix) in folding.map({ FoldedRow.lines(tree.roots, tree: tree, folding: $0) }) ?? [] {
             switch row {
-            case .namespace(let ns, _):
+            case .more(let count):
+                table.add([prefix + NamespaceTree.foldNote(count), "", "", ""])
+            case .namespace(let ns):
                 table.add([prefix + NamespaceDescriber.name(ns), String(ns.pids.count), describer.leader(ns),
                            describer.details(ns).joined(separator: "; ")])
             case .group(let group, let lines):
@@ -46,52 +48,75 @@ public enum NamespaceReport {
     }
 }
 
-/// A line of a folded namespace tree: a namespace, or a group of alike sets standing for many.
+/// A line of a folded namespace tree: a namespace, a group of alike sets standing for many,
+/// or the fold of a subtree nested deeper than ``NamespaceTree/maxDepth``.
 enum FoldedRow {
-    case namespace(Namespace, [FoldedRow])
+    case namespace(Namespace)
     case group(NamespaceFold.Group, lines: Int)
+    /// `… 19,990 more nested here`: a subtree below ``NamespaceTree/maxDepth``, counted.
+    case more(Int)
 
-    /// The tree with every folded subtree replaced by one group line (per parent and group);
-    /// namespaces below a folded one that are not folded themselves move up beside it.
-    static func rows(_ nodes: [NamespaceTree.Node], tree: NamespaceTree, folding: NamespaceFold?) -> [FoldedRow] {
-        guard let folding else { return nodes.map { .namespace($0.namespace, rows(tree.children(of: $0), tree: tree, folding: nil)) } }
-        var out: [FoldedRow] = []
-        var groupSlot: [Int: Int] = [:]   // group id -> index in out
-        var lifted: [NamespaceTree.Node] = []
-        func absorb(_ node: NamespaceTree.Node, into group: NamespaceFold.Group) -> Int {
-            var count = 1
-            for child in tree.children(of: node) {
-                if folding.group(of: child.namespace.type, child.namespace.inode)?.id == group.id { count += absorb(child, into: group) } else { lifted.append(child) }
-            }
-            return count
-        }
-        for node in nodes {
-            if let group = folding.group(of: node.namespace.type, node.namespace.inode) {
-                let n = absorb(node, into: group)
-                if let slot = groupSlot[group.id], case .group(let g, let lines) = out[slot] { out[slot] = .group(g, lines: lines + n) } else {
-                    groupSlot[group.id] = out.count
-                    out.append(.group(group, lines: n))
+    /// One level of the folded tree: `nodes` with every folded subtree replaced by one group
+    /// line (per group); namespaces below a folded one that are not folded themselves move up
+    /// beside it. Iterative: a hostile snapshot nested 20,000 deep costs no stack.
+    private enum Entry { case node(NamespaceTree.Node), group(NamespaceFold.Group, lines: Int) }
+    private static func level(_ nodes: [NamespaceTree.Node], tree: NamespaceTree, folding: NamespaceFold) -> [Entry] {
+        var all: [Entry] = []
+        var batch = nodes
+        while !batch.isEmpty {
+            var out: [Entry] = []
+            var groupSlot: [Int: Int] = [:]   // group id -> index in out
+            var lifted: [NamespaceTree.Node] = []
+            for node in batch {
+                guard let group = folding.group(of: node.namespace.type, node.namespace.inode) else { out.append(.node(node)); continue }
+                // The group's part of the subtree, in depth-first order; what is not in the group is lifted.
+                enum Step { case absorb(NamespaceTree.Node), lift(NamespaceTree.Node) }
+                var count = 0
+                var steps = [Step.absorb(node)]
+                while let step = steps.popLast() {
+                    switch step {
+                    case .lift(let n): lifted.append(n)
+                    case .absorb(let n):
+                        count += 1
+                        for child in tree.children(of: n).reversed() {
+                            steps.append(folding.group(of: child.namespace.type, child.namespace.inode)?.id == group.id ? .absorb(child) : .lift(child))
+                        }
+                    }
                 }
-            } else {
-                out.append(.namespace(node.namespace, rows(tree.children(of: node), tree: tree, folding: folding)))
+                if let slot = groupSlot[group.id], case .group(let g, let lines) = out[slot] { out[slot] = .group(g, lines: lines + count) } else {
+                    groupSlot[group.id] = out.count
+                    out.append(.group(group, lines: count))
+                }
             }
+            all += out
+            batch = lifted
         }
-        if !lifted.isEmpty { out += rows(lifted, tree: tree, folding: folding) }
-        return out
+        return all
     }
 
-    /// Depth-first with the tree-drawing prefix, as ``NamespaceTree/lines()``.
-    static func lines(_ nodes: [NamespaceTree.Node], tree: NamespaceTree, folding: NamespaceFold?) -> [(FoldedRow, String)] {
+    /// Depth-first with the tree-drawing prefix, as ``NamespaceTree/lines()``: iterative, and
+    /// subtrees deeper than ``NamespaceTree/maxDepth`` folded into one ``more(_:)`` line.
+    static func lines(_ nodes: [NamespaceTree.Node], tree: NamespaceTree, folding: NamespaceFold) -> [(FoldedRow, String)] {
         var out: [(FoldedRow, String)] = []
-        func visit(_ row: FoldedRow, indent: String, branch: String) {
-            out.append((row, branch))
-            guard case .namespace(_, let children) = row else { return }
-            for (k, child) in children.enumerated() {
-                let last = k == children.count - 1
-                visit(child, indent: indent + (last ? "  " : "│ "), branch: indent + (last ? "└─" : "├─"))
+        var stack: [(entry: Entry, depth: Int, indent: String, branch: String)] =
+            level(nodes, tree: tree, folding: folding).reversed().map { ($0, 0, "", "") }
+        while let item = stack.popLast() {
+            switch item.entry {
+            case .group(let group, let lines): out.append((.group(group, lines: lines), item.branch))
+            case .node(let node) where item.depth > NamespaceTree.maxDepth:
+                var count = 0
+                var inner = [node.slot]
+                while let n = inner.popLast() { count += 1; inner.append(contentsOf: tree.children[n]) }
+                out.append((.more(count), item.branch))
+            case .node(let node):
+                out.append((.namespace(node.namespace), item.branch))
+                let children = level(tree.children(of: node), tree: tree, folding: folding)
+                for (k, child) in children.enumerated().reversed() {
+                    let last = k == children.count - 1
+                    stack.append((child, item.depth + 1, item.indent + (last ? "  " : "│ "), item.indent + (last ? "└─" : "├─")))
+                }
             }
         }
-        for row in rows(nodes, tree: tree, folding: folding) { visit(row, indent: "", branch: "") }
         return out
     }
 }

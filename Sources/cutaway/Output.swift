@@ -21,14 +21,6 @@ enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
         try JSONStreamEncoder().write(value, to: STDOUT_FILENO)
     }
-
-    /// Writes `value` as JSON (no trailing newline) to a new or truncated file at `path`.
-    static func write<T: Encodable>(_ value: T, toFile path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw JSONWriteError(errno: errno) }
-        defer { close(fd) }
-        try JSONStreamEncoder().write(value, to: fd, trailingNewline: false)
-    }
 }
 
 /// `{"<key>": [...]}`, the top-level shape of every view's `--json`.

@@ -116,6 +116,19 @@ func mount(_ id: Int, _ parent: Int, _ point: String, shared: Int? = nil, master
         #expect(lines.last!.foldNote == "… 99,959 more nested here")
     }
 
+    /// The default (folded) text view and the namespace diagram walk the same chain without
+    /// recursion; a test thread's stack is small, so a recursive walk would crash here.
+    @Test func a20000DeepChainIsFoldedInTheDefaultViewAndTheDiagram() {
+        var list = [Namespace(type: .user, inode: 1)]
+        for i in 2...20_000 { list.append(Namespace(type: .user, inode: UInt64(i), parent: UInt64(i - 1), owner: UInt64(i - 1))) }
+        let text = NamespaceReport.render(snapshot(list), relation: .owner, types: Set(NamespaceType.allCases))
+        #expect(text.contains("└─… 19,959 more nested here"), "\(text.suffix(2000))")
+        #expect(text.split(separator: "\n").count < 100)
+        let dot = NamespaceDiagram().dot(snapshot(list))
+        #expect(dot.components(separatedBy: "subgraph \"cluster_user_").count - 1 == NamespaceTree.maxDepth + 1)
+        #expect(dot.contains("… 19,959 more nested here"))
+    }
+
     @Test func cyclesInADamagedSnapshotStillListEveryNamespaceOnce() {
         let s = snapshot([Namespace(type: .user, inode: 1, parent: 2, owner: 2), Namespace(type: .user, inode: 2, parent: 1, owner: 1)])
         #expect(NamespaceTree(snapshot: s, relation: .owner).lines().map(\.node.namespace.inode).sorted() == [1, 2])

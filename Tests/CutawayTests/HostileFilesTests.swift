@@ -126,6 +126,38 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/x.dot"))
     }
 
+    /// Row 2 through an engine store: nobody owns a containers-storage (podman) store whose
+    /// containers are named `q/../../../tmp/cutaway-harden2-x` and `moby/<id>`; root draws
+    /// them with `layers --engine-root STORE NAME --format dot --output DIR`.
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row2ContainerNamesFromAPlantedPodmanStoreStayInsideTheOutputDirectory() throws {
+        let scratch = try Scratch()
+        let store = scratch.path + "/store", escape = "/tmp/cutaway-harden2-x"
+        let layer = String(repeating: "a", count: 64), top = String(repeating: "c", count: 64)
+        let image = String(repeating: "e", count: 64), other = String(repeating: "d", count: 64)
+        let planted = try Self.asNobody("""
+            set -e
+            mkdir -p \(store)/overlay-layers \(store)/overlay-images \(store)/overlay-containers \(store)/overlay/\(layer)/diff \(store)/overlay/\(top)/diff
+            echo planted > \(store)/overlay/\(layer)/diff/f
+            printf '[{"id":"\(layer)"},{"id":"\(top)","parent":"\(layer)"}]' > \(store)/overlay-layers/layers.json
+            printf '[{"id":"\(image)","names":["localhost/evil:1"],"layer":"\(layer)"}]' > \(store)/overlay-images/images.json
+            printf '[{"id":"\(top)","names":["q/../../..\(escape)"],"image":"\(image)","layer":"\(top)"},{"id":"\(other)","names":["moby/\(other.prefix(12))"],"layer":"\(top)"}]' > \(store)/overlay-containers/containers.json
+            """)
+        #expect(planted.status == 0, "\(planted.stderr)")
+        #expect(Self.owner(store + "/overlay-containers/containers.json") == 65534)
+        func escaped() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { $0.hasPrefix("cutaway-harden2-x") } }
+        try #require(escaped().isEmpty, "left over from an earlier run: \(escaped())")
+        for (n, (target, expected)) in [("q/../../..\(escape)", "q-tmp-cutaway-harden2-x"), (top, "q-tmp-cutaway-harden2-x"),
+                                        ("moby/\(other.prefix(12))", "moby-\(other.prefix(12))")].enumerated() {
+            let before = scratch.listing()
+            let r = try #require(try Self.cutaway(["layers", "--engine-root", store, target, "--format", "dot", "--output", scratch.path + "/out\(n)"]))
+            #expect(r.status == 0, "\(target): \(r.stderr)")
+            // Only the two diagrams, inside DIR, under sanitised names; nothing at /tmp/cutaway-harden2-x*.
+            #expect(scratch.listing().subtracting(before).sorted() == ["out\(n)", "out\(n)/container-\(expected).dot", "out\(n)/overlay-\(expected).dot"],
+                    "\(target): \(scratch.listing().subtracting(before).sorted())")
+            #expect(escaped().isEmpty, "\(target): written at \(escaped())")
+        }
+    }
+
     @Test func sanitiserLeavesOnePlainComponent() {
         for hostile in ["q/../../../tmp/x", "..", ".", "", "/", "a/./b", "x/../../escaped", "moby/abc", "\u{1b}]0;t\u{7}", ".hidden", "a..b"] {
             let name = FileNameSanitiser.component(hostile)
@@ -192,16 +224,33 @@ import Glibc
 
     // MARK: row 5: 20,000 mounts stacked on one directory: folded, in bounded memory
 
-    /// Runs cutaway to completion and returns its result with its peak RSS in bytes (wait4(2)).
-    static func cutawayMeasuringRSS(_ arguments: [String]) throws -> (TestSupport.Result, peakRSS: Int) {
-        let out = "/tmp/cutaway-harden-out-\(UUID().uuidString.prefix(8))"
-        defer { unlink(out) }
-        let pid = try TestSupport.spawn(TestSupport.cutawayBinary, arguments, outputFile: out)
+    /// Runs cutaway to completion and returns its result with its peak RSS in bytes, measured
+    /// by `/usr/bin/time -f %M` (wait4(2) on a child of this large test process would report
+    /// the RSS the child inherited at fork, not cutaway's own). Past `timeout` seconds cutaway
+    /// is killed (by its pid, the only child of time) and the hang recorded as an issue.
+    static func cutawayMeasuringRSS(timeout: Double = 600, _ arguments: [String]) throws -> (TestSupport.Result, peakRSS: Int) {
+        let out = "/tmp/cutaway-harden-out-\(UUID().uuidString.prefix(8))", measured = out + ".rss"
+        defer { unlink(out); unlink(measured) }
+        let pid = try TestSupport.spawn("/usr/bin/time", ["-f", "maxrss=%M", "-o", measured, TestSupport.cutawayBinary] + arguments, outputFile: out)
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let deadline = Date().addingTimeInterval(timeout)
+        var killed = false
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid || (r < 0 && errno != EINTR) { break }
+            if Date() > deadline, !killed {
+                Issue.record("cutaway \(arguments.joined(separator: " ")) still ran after \(Int(timeout)) s: killed")
+                let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+                for child in children.split(separator: " ").compactMap({ pid_t($0) }) { kill(child, SIGKILL) }
+                killed = true
+            }
+            usleep(20_000)
+        }
+        let report = (try? String(contentsOfFile: measured, encoding: .utf8)) ?? ""
+        let kilobytes = report.split(separator: "\n").last { $0.hasPrefix("maxrss=") }.flatMap { Int($0.dropFirst(7)) }
+        #expect(kilobytes != nil, "/usr/bin/time reported no maxrss: \(report)")
         let text = (try? Data(contentsOf: URL(fileURLWithPath: out))) ?? Data()
-        return (TestSupport.Result(status: (status >> 8) & 0xff, stdout: text, stderr: String(decoding: text, as: UTF8.self)), usage.ru_maxrss * 1024)
+        return (TestSupport.Result(status: (status >> 8) & 0xff, stdout: text, stderr: String(decoding: text, as: UTF8.self)), (kilobytes ?? Int.max >> 10) << 10)
     }
 
     @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row5TwentyThousandStackedMountsAreFoldedInBoundedMemory() throws {
@@ -243,6 +292,56 @@ import Glibc
         let mounts = try json.json()["mounts"] as? [Any]
         #expect((mounts?.count ?? 0) > 20000, "JSON keeps every mount")
         #expect(jsonRSS < 600 << 20, "peak RSS \(jsonRSS >> 20) MiB")
+    }
+
+    // MARK: row 5: a saved snapshot with a user-namespace chain 20,000 deep: folded, no stack overflow
+
+    @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func row5TwentyThousandDeepUserNamespaceChainIsFoldedInEveryView() throws {
+        let scratch = try Scratch()
+        let evil = scratch.path + "/deep.json"
+        var deepest: UInt64 = 0
+        try Self.plantSnapshot(at: evil) { object in
+            var namespaces = object["namespaces"] as? [[String: Any]] ?? []
+            var previous = (namespaces.first { $0["type"] as? String == "user" && $0["owner"] is NSNull }?["inode"] as? NSNumber)?.uint64Value ?? 1
+            for i in 0..<20_000 {
+                let inode = 5_000_000_000 + UInt64(i)
+                namespaces.append(["type": "user", "inode": inode, "id": 100_000 + i, "owner": previous, "parent": previous, "ownerUID": 65534,
+                                   "hidden": false, "holders": [], "notes": [], "pids": [], "threads": []])
+                previous = inode
+            }
+            deepest = previous
+            object["namespaces"] = namespaces
+            // A process in the innermost one, for `idmap --pid` (the chain from the host to it).
+            var processes = object["processes"] as? [[String: Any]] ?? []
+            var deep = processes.first ?? [:]
+            deep["pid"] = 99999; deep["command"] = "deep"; deep["namespaces"] = ["user": previous]; deep["nsPID"] = [99999]; deep["nsTGID"] = [99999]
+            processes.append(deep)
+            object["processes"] = processes
+        }
+        let out = scratch.path + "/out"
+        for arguments in [["namespaces", "--from", evil], ["namespaces", "--from", evil, "--format", "dot", "--output", out],
+                          ["snapshot", "--from", evil, "--output", out + "/snap", "--format", "dot"],
+                          ["idmap", "--pid", "99999", "--from", evil], ["idmap", "--pid", "99999", "--from", evil, "--format", "dot", "--output", out]] {
+            let (r, rss) = try Self.cutawayMeasuringRSS(timeout: 300, arguments)
+            #expect(r.status == 0, "\(arguments): \(r.stderr.suffix(2000))")
+            #expect(rss < 400 << 20, "\(arguments): peak RSS \(rss >> 20) MiB")
+            print("row 5: cutaway \(arguments[0])\(arguments.contains("--pid") ? " --pid" : "")\(arguments.contains("--format") ? " --format dot" : "") --from on a 20,000-deep user-namespace chain: peak RSS \(rss >> 20) MiB")
+        }
+        let (text, _) = try Self.cutawayMeasuringRSS(timeout: 300, ["namespaces", "--from", evil])
+        #expect(text.text.contains("more nested here"), "\(text.text.prefix(3000))")
+        #expect(text.text.split(separator: "\n").count < 500)
+        let diagram = try String(contentsOfFile: out + "/namespaces.dot", encoding: .utf8)
+        #expect(diagram.contains("more nested here"))
+        #expect(!diagram.contains("cluster_user_\(deepest)"), "the diagram stops nesting at NamespaceTree.maxDepth")
+        let (idmap, _) = try Self.cutawayMeasuringRSS(timeout: 300, ["idmap", "--pid", "99999", "--from", evil])
+        #expect(idmap.text.contains("… 19,960 more nested here") && idmap.text.contains("user:\(deepest)"), "\(idmap.text.prefix(3000))")
+        #expect(idmap.text.split(separator: "\n").count < 1000)
+        let idmapDiagram = try String(contentsOfFile: out + "/idmap-99999.dot", encoding: .utf8)
+        #expect(idmapDiagram.components(separatedBy: "subgraph \"cluster_").count - 1 == NamespaceTree.maxDepth + 1)
+        let saved = try #require(try FileManager.default.contentsOfDirectory(atPath: out + "/snap"))
+        #expect(saved.contains("report.txt") && saved.contains("namespaces.dot"), "\(saved.sorted())")
+        let report = try String(contentsOfFile: out + "/snap/report.txt", encoding: .utf8)
+        #expect(report.contains("more nested here"))
     }
 
     // MARK: row 8: output files are never written through links, nor into another user's directory

@@ -22,5 +22,15 @@ public struct IDMapChain: Sendable {
         }
     }
 
+    /// The levels text and diagrams draw: all of them up to ``NamespaceTree/maxDepth`` + 1;
+    /// deeper (only a damaged snapshot: the kernel stops at 32) the outermost level and the
+    /// innermost ``NamespaceTree/maxDepth``, with `omitted` counting the levels left out
+    /// between them. JSON keeps every level.
+    public var drawnLevels: (levels: [Level], omitted: Int) {
+        let keep = NamespaceTree.maxDepth
+        guard levels.count > keep + 1 else { return (levels, 0) }
+        return ([levels[0]] + levels.suffix(keep), levels.count - 1 - keep)
+    }
+
     public enum Kind: String, Sendable { case uid, gid }
 }

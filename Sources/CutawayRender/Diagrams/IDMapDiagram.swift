@@ -11,7 +11,11 @@ public enum IDMapDiagram {
         g.nodeDefaults([("shape", "box"), ("style", "rounded,filled"), ("fontname", Palette.font), ("fontsize", "10")])
         g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9")])
         // Outermost on the right, the process's own namespace on the left.
-        for level in chain.levels.reversed() {
+        let (levels, omitted) = chain.drawnLevels
+        for (k, level) in levels.enumerated().reversed() {
+            if k > 0, levels[k - 1].depth + 1 != level.depth {
+                g.node(DOT.id("omitted", omitted), [("label", NamespaceTree.foldNote(omitted) + "\n(user namespaces not drawn)"), ("style", "rounded,dotted")])
+            }
             let ns = level.namespace
             var title = "user:\(ns.inode)"
             title += ns.owner == nil ? " (the host's initial user namespace)" : (ns.ownerUID.map { ", created by uid \($0)" } ?? "")
@@ -35,14 +39,14 @@ public enum IDMapDiagram {
             }
         }
         // Arrows: a range -> the parent's range that holds its outside ids.
-        for (k, level) in chain.levels.enumerated() where k > 0 {
-            guard let maps = level.maps, let parent = chain.levels[k - 1].maps else { continue }
+        for (k, level) in levels.enumerated() where k > 0 && levels[k - 1].depth + 1 == level.depth {
+            guard let maps = level.maps, let parent = levels[k - 1].maps else { continue }
             for (kind, ranges, parentRanges) in [("uid", maps.uidMap, parent.uidMap), ("gid", maps.gidMap, parent.gidMap)] {
                 for (n, r) in ranges.enumerated() {
                     guard let p = parentRanges.firstIndex(where: { $0.toInside(r.outside) != nil }) else { continue }
                     let inParent = parentRanges[p].toInside(r.outside)!
                     let label = r.count == 1 ? "\(r.inside) is \(inParent) there" : "\(r.inside)-\(r.lastInside) are \(inParent)-\(inParent + (r.count - 1)) there"
-                    g.edge(DOT.id(kind, level.namespace.inode, n), DOT.id(kind, chain.levels[k - 1].namespace.inode, p), [("label", label)])
+                    g.edge(DOT.id(kind, level.namespace.inode, n), DOT.id(kind, levels[k - 1].namespace.inode, p), [("label", label)])
                 }
             }
         }

@@ -122,7 +122,21 @@ public struct NamespaceDiagram {
             return ids
         }
 
-        func drawUser(_ user: Namespace, in g: inout DOTGraph) {
+        /// The namespaces of a user namespace's subtree (itself included), counted without recursion.
+        func subtreeCount(_ user: Namespace) -> Int {
+            var count = 0, seen = Set<UInt64>(), stack = [user]
+            while let u = stack.popLast() {
+                guard seen.insert(u.inode).inserted else { continue }
+                count += 1 + (owned[u.inode]?.count ?? 0)
+                stack += childUsers[u.inode] ?? []
+            }
+            return count
+        }
+
+        /// Nested clusters stop at ``NamespaceTree/maxDepth`` (the kernel stops at 32; only a
+        /// damaged snapshot goes deeper): below it one dotted node counts the rest, so neither
+        /// this recursion nor Graphviz's layout ever sees a chain 20,000 deep.
+        func drawUser(_ user: Namespace, depth: Int = 0, in g: inout DOTGraph) {
             let isHost = index.isReaders(user) || user.owner == nil
             var title = "user:\(user.inode)"
             if user.owner == nil { title += "  HOST: the initial user namespace" }
@@ -147,8 +161,16 @@ public struct NamespaceDiagram {
                 }
                 if let first = rows.first { inner.edge(anchor, first, [("style", "invis")]) }
                 // Child user namespaces below this one's own namespaces.
-                for child in childUsers[user.inode] ?? [] {
-                    drawUser(child, in: &inner)
+                let children = childUsers[user.inode] ?? []
+                if depth >= NamespaceTree.maxDepth, !children.isEmpty {
+                    let more = DOT.id("deeper", user.inode)
+                    inner.node(more, [("label", NamespaceTree.foldNote(children.reduce(0) { $0 + subtreeCount($1) })),
+                                      ("fillcolor", Palette.fill(.user)), ("style", "rounded,filled,dotted")])
+                    inner.edge(rows.last ?? anchor, more, [("style", "invis")])
+                    return
+                }
+                for child in children {
+                    drawUser(child, depth: depth + 1, in: &inner)
                     inner.edge(rows.last ?? anchor, DOT.id("anchor", child.inode), [("style", "invis")])
                 }
             }
