@@ -21,7 +21,8 @@ import Glibc
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
             chmod(path, 0o777)
         }
-        deinit { try? FileManager.default.removeItem(atPath: path) }
+        // rm -rf, not FileManager: a capture raced by nobody leaves trees FileManager gives up on.
+        deinit { _ = try? TestSupport.run("/bin/rm", ["-rf", "--one-file-system", path]) }
         /// Every path under the scratch directory (symlinks not followed), for before/after comparisons.
         func listing() -> Set<String> {
             var out: Set<String> = []
