@@ -19,15 +19,8 @@ sandbox_id=cutaway-engines-sandbox-0123456789abcdef
 pod_name=web-0
 pod_namespace=shop
 
-stop_daemon() {
-    local pidfile=$1/containerd.pid
-    [ -f "$pidfile" ] || return 0
-    local pid; pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 200); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$pidfile"
-}
+. "$(dirname "$0")/stop-by-pidfile.sh"
+stop_daemon() { stop_by_pidfile "$1/containerd.pid"; }
 
 # Starts containerd with ENG's config, logging to a file (never to inherited stdout/stderr).
 start_daemon() {

@@ -11,15 +11,8 @@ set -euo pipefail
 cmd=${1:?usage: engines.sh up|down|stop-docker STATE_DIR}
 state=${2:?usage: engines.sh up|down|stop-docker STATE_DIR}
 
-stop_dockerd() {
-    local pidfile=$1/docker.pid
-    [ -f "$pidfile" ] || return 0
-    local pid; pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 200); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$pidfile"
-}
+. "$(dirname "$0")/stop-by-pidfile.sh"
+stop_dockerd() { stop_by_pidfile "$1/docker.pid"; }
 
 case $cmd in
 up)
