@@ -3,7 +3,8 @@ import Foundation
 
 /// Every diagram of a snapshot, and the one self-contained HTML page that shows them with
 /// the report: `namespaces`, `network` (devices and veth pairs), `ipc`, `mounts-<ns>` per mount namespace, `overlay-<name>` per
-/// overlay mount, `container-<name>` per container.
+/// overlay mount, `container-<name>` per container and `pod-<ns>-<name>` per pod (alike
+/// containers and pods drawn once, ``ContainerFold``).
 public enum SnapshotDiagrams {
     public struct Item: Sendable {
         /// File name without extension.
@@ -90,19 +91,33 @@ public enum SnapshotDiagrams {
             used.insert(name)
             return name
         }
-        for picture in shown.overlays {
+        // Alike containers and pods (same image and shape) are drawn once on a busy node, like
+        // alike namespace sets: the diagram of one copy, titled with how many it stands for.
+        let foldMinimum = fold && focus == nil ? NamespaceFold.defaultMinimumGroup : Int.max
+        func covers(_ c: Container) -> [String] { ["container:\(c.name)"] + (c.pid.map { ["pid:\($0)"] } ?? []) }
+        let containerGroups = ContainerFold.containers(shown.containers, minimumGroup: foldMinimum)
+        let foldedAway = Set(containerGroups.flatMap { $0.others.map(\.name) })
+        for picture in shown.overlays where !foldedAway.contains(picture.name) {
             let owners = shown.containers.filter { $0.name == picture.name }.map { "container:\($0.name)" }
             items.append(Item(name: unique("overlay-" + picture.name), title: picture.title, dot: OverlayDiagram.dot(picture), kind: "overlay", covers: owners))
         }
-        for c in shown.containers {
+        for group in containerGroups {
+            let c = group.representative
             let picture = shown.overlays.first { $0.name == c.name }
-            items.append(Item(name: unique("container-" + c.name), title: ContainerReport.title(c), dot: ContainerDiagram.dot(c, picture: picture, index: index),
-                              kind: "container", covers: ["container:\(c.name)"] + (c.pid.map { ["pid:\($0)"] } ?? [])))
+            var title = ContainerReport.title(c)
+            if !group.others.isEmpty { title += " and \(group.others.count) more containers like it (same image and layers; names, ids and upper layers differ)" }
+            items.append(Item(name: unique("container-" + c.name), title: title, dot: ContainerDiagram.dot(c, picture: picture, index: index),
+                              kind: "container", covers: group.all.flatMap(covers)))
         }
-        for pod in Pod.group(snapshot.containers) {
-            let members = (pod.sandbox.map { [$0] } ?? []) + pod.containers
-            items.append(Item(name: unique("pod-\(pod.ref.namespace)-\(pod.ref.name)"), title: "pod \(pod.ref.namespace)/\(pod.ref.name)", dot: PodDiagram.dot(pod, index: index),
-                              kind: "pod", covers: ["pod:\(pod.ref.namespace)/\(pod.ref.name)"] + members.map { "container:\($0.name)" } + members.compactMap { $0.pid.map { "pid:\($0)" } }))
+        for group in ContainerFold.pods(Pod.group(snapshot.containers), minimumGroup: foldMinimum) {
+            let pod = group.representative
+            var title = "pod \(pod.ref.namespace)/\(pod.ref.name)"
+            if !group.others.isEmpty { title += " and \(group.others.count) more pods like it (same containers and images)" }
+            let podCovers = group.all.flatMap { p in
+                ["pod:\(p.ref.namespace)/\(p.ref.name)"] + ((p.sandbox.map { [$0] } ?? []) + p.containers).flatMap(covers)
+            }
+            items.append(Item(name: unique("pod-\(pod.ref.namespace)-\(pod.ref.name)"), title: title, dot: PodDiagram.dot(pod, index: index),
+                              kind: "pod", covers: podCovers))
         }
         return items
     }
