@@ -180,7 +180,7 @@ extension LiveSystemTests {
         private func readlink(_ path: String) -> String? {
             var buffer = [CChar](repeating: 0, count: 256)
             let n = Foundation.readlink(path, &buffer, buffer.count - 1)
-            return n > 0 ? String(cString: buffer) : nil
+            return n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
         }
     }
 }

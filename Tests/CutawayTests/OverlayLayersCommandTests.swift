@@ -25,8 +25,8 @@ extension LiveSystemTests {
             for dir in ["lower/closed", "upper", "work", "merged"] {
                 try FileManager.default.createDirectory(atPath: base + "/" + dir, withIntermediateDirectories: true)
             }
-            FileManager.default.createFile(atPath: base + "/lower/a.txt", contents: Data("a\n".utf8))
-            FileManager.default.createFile(atPath: base + "/lower/closed/secret.txt", contents: Data("s\n".utf8))
+            _ = FileManager.default.createFile(atPath: base + "/lower/a.txt", contents: Data("a\n".utf8))
+            _ = FileManager.default.createFile(atPath: base + "/lower/closed/secret.txt", contents: Data("s\n".utf8))
             chmod(base + "/lower/closed", 0o700)
             let ownNamespace = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/mnt")
             for _ in 0..<100 where (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(holder)/ns/mnt")) == ownNamespace { usleep(20_000) }

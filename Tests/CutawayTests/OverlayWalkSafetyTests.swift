@@ -37,7 +37,7 @@ extension LiveSystemTests {
                 for k in 0..<pairs {
                     let d = layer + String(format: "/d%03d", k)
                     try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: false)
-                    for f in 0..<30 { FileManager.default.createFile(atPath: d + "/f\(f)", contents: Data("x".utf8)) }
+                    for f in 0..<30 { _ = FileManager.default.createFile(atPath: d + "/f\(f)", contents: Data("x".utf8)) }
                     try FileManager.default.createSymbolicLink(atPath: layer + String(format: "/s%03d", k), withDestinationPath: secret)
                 }
                 _ = try TestSupport.run("/bin/chown", ["-R", "-h", "65534:65534", layer])
