@@ -113,36 +113,13 @@ final class DescriptorDirectory {
         return Int(st.st_nlink)
     }
 
-    /// The names in a subdirectory, read with getdents64(2) straight into one buffer (no
-    /// `DIR` stream: no extra fcntl/fstat per directory).
+    /// The names in a subdirectory, read with getdents64(2) through ``DirectoryDescriptor``
+    /// (no `DIR` stream: no extra fcntl/fstat per directory).
     func listDirectory(_ name: String) throws(ProcReadError) -> [String] {
-        let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
-        guard sub >= 0 else { throw ProcReadError(errno: Errno(rawValue: errno)) }
-        defer { close(sub) }
-        var names: [String] = []
-        var buffer = [UInt8](repeating: 0, count: 32768)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { raw in cutaway_getdents64(sub, raw.baseAddress!, raw.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ProcReadError(errno: Errno(rawValue: errno))
-            }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { raw in
-                // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
-                var offset = 0
-                while offset < n {
-                    let reclen = Int(raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
-                    let nameBytes = UnsafeRawBufferPointer(rebasing: raw[(offset + 19)..<(offset + reclen)])
-                    let length = nameBytes.firstIndex(of: 0) ?? nameBytes.count
-                    let isDot = length == 1 && nameBytes[0] == 0x2E
-                    let isDotDot = length == 2 && nameBytes[0] == 0x2E && nameBytes[1] == 0x2E
-                    if !isDot && !isDotDot { names.append(String(decoding: nameBytes[..<length], as: UTF8.self)) }
-                    offset += reclen
-                }
-            }
+        switch DirectoryDescriptor.open(Array(name.utf8), in: fd).flatMap({ $0.entries() }) {
+        case .success(let entries): return entries.map { String(decoding: $0.name, as: UTF8.self) }
+        case .failure(let failure): throw ProcReadError(errno: Errno(rawValue: failure.errno))
         }
-        return names
     }
 }
 

@@ -59,8 +59,13 @@ final class DirectoryDescriptor {
     /// openat(2) of the subdirectory `name` with `O_DIRECTORY|O_NOFOLLOW`: fails with ELOOP or
     /// ENOTDIR when `name` is (now) a symlink or no directory.
     func openDirectory(_ name: [UInt8]) -> Result<DirectoryDescriptor, Failure> {
+        Self.open(name, in: fd)
+    }
+
+    /// The same, relative to any directory descriptor the caller holds (e.g. `/proc/PID`).
+    static func open(_ name: [UInt8], in parent: Int32) -> Result<DirectoryDescriptor, Failure> {
         let fd = (name + [0]).withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { openat(self.fd, $0.baseAddress!, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
+            p.withMemoryRebound(to: CChar.self) { openat(parent, $0.baseAddress!, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
         }
         return fd >= 0 ? .success(DirectoryDescriptor(fd: fd)) : .failure(Failure(errno: errno))
     }
