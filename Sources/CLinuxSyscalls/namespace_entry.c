@@ -11,12 +11,6 @@
 
 int cutaway_setns(int fd, int nstype) { return setns(fd, nstype); }
 
-long cutaway_filesystem_magic(int fd) {
-    struct statfs st;
-    if (fstatfs(fd, &st) != 0) return -1;
-    return (long)st.f_type;
-}
-
 int cutaway_mq_open_existing(const char *name) { return (int)mq_open(name, O_RDONLY | O_CLOEXEC); }
 
 int cutaway_netlink_route_socket(void) { return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE); }

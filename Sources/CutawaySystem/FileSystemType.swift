@@ -9,6 +9,8 @@ public struct FileSystemType: RawRepresentable, Equatable, Sendable {
 
     /// `NSFS_MAGIC`: namespace files (`/proc/PID/ns/*`, their bind mounts).
     public static let nsfs = FileSystemType(rawValue: UInt64(CUTAWAY_NSFS_MAGIC))
+    /// `MQUEUE_MAGIC`: POSIX message queue file systems (mq_overview(7)).
+    public static let mqueue = FileSystemType(rawValue: 0x1980_0202)
     /// `PROC_SUPER_MAGIC`.
     public static let proc = FileSystemType(rawValue: 0x9fa0)
 

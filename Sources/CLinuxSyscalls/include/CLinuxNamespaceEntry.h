@@ -12,9 +12,6 @@
 /// CLONE_NEWNET and CLONE_NEWIPC this changes only the calling thread.
 int cutaway_setns(int fd, int nstype);
 
-/// fstatfs(2)'s f_type (the file system's magic number) of `fd`, or -1.
-long cutaway_filesystem_magic(int fd);
-
 /// mq_open(3) of an existing POSIX message queue, read-only, never creating it
 /// (mq_overview(7)): the queue of the calling thread's IPC namespace. Returns the
 /// descriptor (an fd on Linux; close(2) it) or -1.
@@ -37,10 +34,5 @@ int cutaway_socket_receive_timeout(int fd, int seconds);
 /// CLONE_NEWNET, CLONE_NEWIPC from <sched.h>.
 #define CUTAWAY_CLONE_NEWNET 0x40000000
 #define CUTAWAY_CLONE_NEWIPC 0x08000000
-/// statfs(2) f_type of nsfs and of the mqueue file system (include/uapi/linux/magic.h).
-#define CUTAWAY_NSFS_SUPER_MAGIC 0x6e736673
-#define CUTAWAY_MQUEUE_SUPER_MAGIC 0x19800202
-/// O_PATH of open(2).
-#define CUTAWAY_OPEN_PATH 010000000
 
 #endif

@@ -5,6 +5,8 @@ import Musl
 #endif
 import CLinuxSyscalls
 import CutawayModel
+import CutawaySystem
+import SystemPackage
 
 /// The mounts of the mqueue file system already present in the mount tables of a snapshot,
 /// listed through `/proc/PID/root` (mq_overview(7): each IPC namespace has one mqueue
@@ -56,7 +58,7 @@ struct MqueueMount: Sendable {
         case .failure(let e): return .failure(e)
         }
         defer { close(pathFD) }
-        guard cutaway_filesystem_magic(pathFD) == CUTAWAY_MQUEUE_SUPER_MAGIC else { return .failure(.init("\(m.shown) is no longer an mqueue mount")) }
+        guard FileSystemType.of(FileDescriptor(rawValue: pathFD)) == .mqueue else { return .failure(.init("\(m.shown) is no longer an mqueue mount")) }
         var st = stat()
         guard fstat(pathFD, &st) == 0, UInt64(st.st_dev) == m.device else { return .failure(.init("\(m.shown) is now another mount")) }
         let fd = open("/proc/self/fd/\(pathFD)", O_RDONLY | O_DIRECTORY | O_CLOEXEC)

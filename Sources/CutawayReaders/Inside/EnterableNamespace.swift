@@ -5,6 +5,8 @@ import Musl
 #endif
 import CLinuxSyscalls
 import CutawayModel
+import CutawaySystem
+import SystemPackage
 
 /// Why a namespace, or something inside it, could not be read. Never thrown to the user:
 /// it becomes a sentence in `visibility`.
@@ -78,10 +80,10 @@ final class EnterableNamespace {
         switch location {
         case .member(let pid):
             shown = "\(procRoot)/\(pid)/ns/\(type.rawValue)"
-            pathFD = Glibc.open(shown, CUTAWAY_OPEN_PATH | O_CLOEXEC)
+            pathFD = Glibc.open(shown, CUTAWAY_O_PATH | O_CLOEXEC)
         case .openFD(let pid, let fd):
             shown = "\(procRoot)/\(pid)/fd/\(fd)"
-            pathFD = Glibc.open(shown, CUTAWAY_OPEN_PATH | O_CLOEXEC)
+            pathFD = Glibc.open(shown, CUTAWAY_O_PATH | O_CLOEXEC)
         case .bindMount(let pid, let path):
             shown = "\(procRoot)/\(pid)/root\(String(decoding: path, as: UTF8.self))"
             switch RootedPath.open(pid: pid, path: path, directory: false, procRoot: procRoot) {
@@ -91,7 +93,7 @@ final class EnterableNamespace {
         }
         guard pathFD >= 0 else { return .failure(.errno("open \(shown)", errno)) }
         defer { close(pathFD) }
-        guard cutaway_filesystem_magic(pathFD) == CUTAWAY_NSFS_SUPER_MAGIC else { return .failure(.init("\(shown) is not a namespace file")) }
+        guard FileSystemType.of(FileDescriptor(rawValue: pathFD)) == .nsfs else { return .failure(.init("\(shown) is not a namespace file")) }
         guard inodeNumber(pathFD) == inode else { return .failure(.init("\(shown) is now another namespace")) }
         let fd = Glibc.open("/proc/self/fd/\(pathFD)", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(.errno("reopen \(shown)", errno)) }
@@ -113,7 +115,7 @@ final class EnterableNamespace {
 enum RootedPath {
     static func open(pid: Int32, path: [UInt8], directory: Bool, procRoot: String = "/proc") -> Result<Int32, NamespaceReadError> {
         let rootPath = "\(procRoot)/\(pid)/root"
-        var fd = Glibc.open(rootPath, CUTAWAY_OPEN_PATH | O_DIRECTORY | O_CLOEXEC)
+        var fd = Glibc.open(rootPath, CUTAWAY_O_PATH | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(.errno("open \(rootPath)", errno)) }
         let components = path.split(separator: UInt8(ascii: "/"))
         for (i, component) in components.enumerated() {
@@ -122,7 +124,7 @@ enum RootedPath {
                 return .failure(.init("\(rootPath)\(String(decoding: path, as: UTF8.self)): a . or .. component"))
             }
             let last = i == components.count - 1
-            let flags = CUTAWAY_OPEN_PATH | O_NOFOLLOW | O_CLOEXEC | (!last || directory ? O_DIRECTORY : 0)
+            let flags = CUTAWAY_O_PATH | O_NOFOLLOW | O_CLOEXEC | (!last || directory ? O_DIRECTORY : 0)
             let next = Array(component).withUnsafeBufferPointer { buf -> Int32 in
                 var name = Array(buf) + [0]
                 return name.withUnsafeMutableBufferPointer { n in
