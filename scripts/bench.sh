@@ -10,7 +10,8 @@
 # Sizes and runs can be set by environment: BENCH_SETS, BENCH_MOUNTS, BENCH_LAYERS,
 # BENCH_FILES, BENCH_LINES, BENCH_LINES_LARGE, BENCH_RUNS, BENCH_SLOW_RUNS (findmnt on the
 # smaller mountinfo, quadratic), BENCH_DIAGRAM_RUNS (snapshot --output, which draws every
-# diagram), BENCH_TIMEOUT (seconds per run, default 600). CUTAWAY=path picks the binary
+# diagram), BENCH_TIMEOUT (seconds per run, default 600), BENCH_ONLY (comma-separated parts of
+# work names, e.g. "layers,namespaces --json": run only those). CUTAWAY=path picks the binary
 # (default: a release build, made if missing; CI passes the debug build the tests used).
 #
 # Everything it creates lives under /tmp/cutaway-speed-bench.*: namespace sets held by
@@ -96,6 +97,11 @@ if root:
     find = ["find", merged, "-printf", "%s %y\\n"]
     item("layers M --files --json", ["layers", merged, "--files", "--json"], find, "find M -printf '%s %y\\n'", {"ratio": 1.0}, inside=holder)
     item("layers M", ["layers", merged], find, "find M -printf '%s %y\\n'", {"ratio": 0.75}, inside=holder)
+only = [w for w in env.get("BENCH_ONLY", "").split(",") if w]
+if only:
+    keep = {w["name"] for w in work if any(o in w["name"] for o in only)}
+    keep |= {w["relativeTo"] for w in work if w["name"] in keep and w["relativeTo"]}
+    work = [w for w in work if w["name"] in keep]
 size = {"namespaceSets": int(env["BENCH_SETS"]) if root else 0, "mountsPerSet": int(env["BENCH_MOUNTS"]),
         "overlayLayers": int(env["BENCH_LAYERS"]) if root else 0, "filesPerLayer": int(env["BENCH_FILES"]),
         "mountinfoLines": [lines, large], "runs": runs, "slowRuns": slow, "small": small,
