@@ -61,10 +61,11 @@ root=0
 echo "bench: building scenarios in $state" >&2
 python3 "$here/mountinfo.py" "$BENCH_LINES" > "$state/mountinfo-small"
 python3 "$here/mountinfo.py" "$BENCH_LINES_LARGE" > "$state/mountinfo-large"
+# With BENCH_ONLY, build only the scenarios the chosen work reads.
+wants() { [ -z "${BENCH_ONLY:-}" ] && return 0; local w; for w in "$@"; do case ",$BENCH_ONLY," in *"$w"*) return 0;; esac; done; return 1; }
 if [ $root = 1 ]; then
-    "$here/namespaces.sh" up "$state" "$BENCH_SETS" "$BENCH_MOUNTS"
-    "$here/overlay.sh" up "$state" "$BENCH_LAYERS" "$BENCH_FILES"
-    holder=$(cat "$state/overlay-holder")
+    if wants namespaces snapshot; then "$here/namespaces.sh" up "$state" "$BENCH_SETS" "$BENCH_MOUNTS"; fi
+    if wants layers; then "$here/overlay.sh" up "$state" "$BENCH_LAYERS" "$BENCH_FILES"; fi
 else
     echo "bench: not root: only the mountinfo work runs (namespace sets and the overlay need root)" >&2
 fi
@@ -91,7 +92,7 @@ item(f"mounts --mountinfo ({lines} lines) --json", ["mounts", "--mountinfo", mi,
      {"ratio": 0.02, "rssMiB": 64}, runs=slow)
 item(f"mounts --mountinfo ({large} lines) --json", ["mounts", "--mountinfo", f"{state}/mountinfo-large", "--json"],
      target={"ratio": 5.5}, relative=f"mounts --mountinfo ({lines} lines) --json")
-if root:
+if root and os.path.exists(f"{state}/overlay-holder"):
     holder = open(f"{state}/overlay-holder").read().strip()
     merged = f"{state}/merged"
     find = ["find", merged, "-printf", "%s %y\\n"]
