@@ -21,7 +21,12 @@ public struct ProcessPass: ScanPass {
         case read(ProcessRecord, forChildren: [String: UInt64], errors: [ProcReadError], diagnostics: [Diagnostic])
     }
 
-    public func run(_ state: inout ScanState, source: any ProcSource) {
+    public func run(_ state: inout ScanState, source: any ProcSource) { run(&state, source: source, along: []) }
+
+    /// The pass, with the per-process reads of `along` done in the same walk: each process's
+    /// directory is opened once, for this pass and for them. Each of `along` then records as if
+    /// it ran after this pass, in the order given.
+    func run(_ state: inout ScanState, source: any ProcSource, along: [any ProcessFilesPass]) {
         do {
             state.pids = try source.listDirectory("").compactMap { Int32($0) }.sorted()
         } catch {
@@ -30,9 +35,15 @@ public struct ProcessPass: ScanPass {
         }
         state.visibility.processesListed = state.pids.count
         let pids = state.pids
-        let readings = ParallelMap.map(pids.count, concurrent: source is DirectoryProcSource) { read(pids[$0], source) }
+        let readings = ParallelMap.map(pids.count, concurrent: source is DirectoryProcSource) { i -> (Reading, [any Sendable]) in
+            guard let dir = ProcessDirectory.open(pids[i], in: source) else { return (.gone, []) }
+            let reading = read(pids[i], dir, source)
+            guard case .read(let record, _, _, _) = reading, !along.isEmpty else { return (reading, []) }
+            return (reading, along.map { $0.read(record, in: dir) })
+        }
         state.processes.reserveCapacity(pids.count)
-        for (pid, reading) in zip(pids, readings) {
+        var alongReadings = along.map { _ in [any Sendable]() }
+        for (pid, (reading, extra)) in zip(pids, readings) {
             switch reading {
             case .gone:
                 state.visibility.processesGone += 1
@@ -63,12 +74,13 @@ public struct ProcessPass: ScanPass {
                     state.ledger.note(.time, child, via: "\(pid)/ns/time_for_children") { $0.holders.append(.init(kind: .timeForChildren, pid: pid)) }
                 }
                 state.processes.append(record)
+                for k in alongReadings.indices { alongReadings[k].append(extra[k]) }
             }
         }
+        for (pass, readings) in zip(along, alongReadings) { pass.record(readings, into: &state) }
     }
 
-    func read(_ pid: Int32, _ source: any ProcSource) -> Reading {
-        guard let dir = ProcessDirectory.open(pid, in: source) else { return .gone }
+    func read(_ pid: Int32, _ dir: ProcessDirectory, _ source: any ProcSource) -> Reading {
         guard details else {
             var record = ProcessRecord(pid: pid)
             let links = NamespaceLinks.read(dir, "ns")
