@@ -1,10 +1,10 @@
 import CutawayModel
 
-/// Pass 1, processes: lists `/proc`, then reads each process's `status`, `stat` (start
-/// time), `comm`, `cmdline` and namespace links (`ns/TYPE`, `ns/pid_for_children`,
-/// `ns/time_for_children`), all relative to its directory. Records members and
-/// `*_for_children` holders; counts processes that exited (skipped) or refused (denied).
-/// Processes are read in parallel and recorded in pid order.
+/// Pass 1, processes: lists `/proc`, then reads each process's `status`, `stat` (start time
+/// and name; `comm` only when stat gives none), `cmdline` and namespace links (`ns/TYPE`,
+/// `ns/pid_for_children`, `ns/time_for_children`), all relative to its directory. Records
+/// members and `*_for_children` holders; counts processes that exited (skipped) or refused
+/// (denied). Processes are read in parallel and recorded in pid order.
 public struct ProcessPass: ScanPass {
     /// Read `status`, `stat` and `comm` (ppid, ids, NSpid, start time, name: the snapshot and
     /// the text views show them; `namespaces --json` does not).
@@ -98,8 +98,12 @@ public struct ProcessPass: ScanPass {
         }
         var record = ProcessRecord(pid: pid, ppid: status.ppid ?? 0, uids: status.uids, gids: status.gids,
                                    nsPID: status.nsPID, nsTGID: status.nsTGID)
-        if let stat = try? dir.readFile("stat") { record.startTime = ProcStatParser.startTime(stat) ?? 0 }
-        if var comm = try? dir.readFile("comm") {
+        if let stat = try? dir.readFile("stat") {
+            record.startTime = ProcStatParser.startTime(stat) ?? 0
+            // stat's field 2 is comm: one file fewer per process.
+            if let name = ProcStatParser.command(stat) { record.command = ByteString(name) }
+        }
+        if record.command.isEmpty, var comm = try? dir.readFile("comm") {
             if comm.last == ByteScanning.newline { comm.removeLast() }
             record.command = ByteString(comm)
         }
