@@ -166,5 +166,6 @@ import Testing
         try expectSameBytes(mounts)
         try expectSameBytes(MountTable(mountNamespace: 7, readFrom: 1, mounts: mounts))
         try expectSameBytes(["table": [mounts[1]]])
+        try expectSameBytes([MountTable(mountNamespace: 8, readFrom: 2, mounts: []), MountTable(mountNamespace: 9, readFrom: 3, mounts: [mounts[2]])])
     }
 }
