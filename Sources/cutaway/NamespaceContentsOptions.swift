@@ -1,5 +1,6 @@
 import ArgumentParser
 import CutawayModel
+import CutawayRender
 
 /// `--pid PID | --ns INODE` for the views of what is inside a network or IPC namespace.
 struct NamespaceSelection: ParsableArguments {

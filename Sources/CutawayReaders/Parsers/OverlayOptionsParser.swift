@@ -149,3 +149,11 @@ public enum OverlayOptionsParser {
                             workDir: parsed.workDir, switches: parsed.switches, usesLayerAppendOptions: parsed.usesAppend)
     }
 }
+
+extension MountTable {
+    /// The stack of ``MountTable/rootOverlay``: the overlay a container runs in, parsed from
+    /// its options; nil when the root is not an overlay or its options cannot be parsed.
+    public var rootOverlayStack: OverlayStack? {
+        rootOverlay.flatMap { try? OverlayOptionsParser.stack(of: $0, in: mountNamespace) }
+    }
+}
