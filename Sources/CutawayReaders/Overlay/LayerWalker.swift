@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CutawayModel
+import CutawaySystem
 
 /// Reads one overlay layer directory into a ``LayerIndex`` through descriptors only, so that
 /// the walk stays beneath the layer root whatever the layer's owner does meanwhile:
