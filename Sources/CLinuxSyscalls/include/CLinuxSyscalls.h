@@ -38,6 +38,11 @@ ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_
 /// `resolve` (struct open_how). Fails with ENOSYS before Linux 5.6.
 int cutaway_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
 
+/// pipe2(2) with O_CLOEXEC: `fds[0]` the read end, `fds[1]` the write end, both close-on-exec
+/// from the start, so no child spawned meanwhile inherits them (pipe2 is not in Swift's
+/// Glibc module).
+int cutaway_pipe_cloexec(int fds[2]);
+
 /// RESOLVE_* flags of openat2(2), spelled from include/uapi/linux/openat2.h.
 #define CUTAWAY_RESOLVE_NO_XDEV 0x01
 #define CUTAWAY_RESOLVE_NO_MAGICLINKS 0x02
