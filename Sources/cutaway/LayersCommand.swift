@@ -43,7 +43,7 @@ struct LayersCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Another engine store to read (a Docker --data-root, podman --root, containerd root or state).", valueName: "DIR"))
     var engineRoot: [String] = []
 
-    @Option(help: "A process: the overlay behind its root and the other overlays of its mount namespace.")
+    @Option(help: ArgumentHelp("A process: the overlay behind its root and the other overlays of its mount namespace.", valueName: "PID"))
     var pid: Int32?
 
     @Option(help: ArgumentHelp("Explain one path of the merged view (absolute inside it, e.g. /c/d.txt).", valueName: "P"))

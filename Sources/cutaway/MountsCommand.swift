@@ -25,7 +25,7 @@ struct MountsCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "A process whose mount namespace to show.")
+    @Option(help: ArgumentHelp("A process whose mount namespace to show.", valueName: "PID"))
     var pid: Int32?
 
     @Option(name: .customLong("ns"), help: ArgumentHelp("A mount namespace, by inode (see `cutaway namespaces --type mnt`).", valueName: "INODE"))

@@ -27,7 +27,7 @@ struct NamespacesCommand: ParsableCommand {
         aliases: ["ns"]
     )
 
-    @Option(help: "Tree by `owner` (owning user namespace) or `parent` (pid and user hierarchies).")
+    @Option(help: ArgumentHelp("Tree by `owner` (owning user namespace) or `parent` (pid and user hierarchies).", valueName: "RELATION"))
     var tree: NamespaceTree.Relation = .owner
 
     @Option(help: ArgumentHelp("Only these types, comma-separated: cgroup,ipc,mnt,net,pid,time,user,uts.", valueName: "TYPES"))

@@ -116,7 +116,7 @@ import Glibc
     @Test func diagramOptionsWriteContainerNamesInsideTheOutputDirectory() throws {
         let scratch = try Scratch()
         var options = DiagramOptions()
-        options.formats = ["dot"]
+        options.format.lists = [try #require(DiagramFormatList(argument: "dot"))]
         options.outputDirectory = scratch.path + "/out"
         let before = scratch.listing()
         let escaped = try options.write("digraph { a }", name: "container-q/../../../\(scratch.path.dropFirst())/x")
