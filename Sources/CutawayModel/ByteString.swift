@@ -136,21 +136,6 @@ public enum TerminalText {
     /// because the text's own layout uses them. Escaping twice changes nothing.
     public static func escapeKeepingLines(_ text: String) -> String { escape(text, keeping: ["\n", "\t"]) }
 
-    /// JSON text (already escaped by JSONEncoder, which leaves DEL, C1 and bidi controls raw):
-    /// those become JSON escapes `\u00HH`/`\uHHHH`, the same string to a JSON reader.
-    public static func escapeJSON(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" && $0 != "\t" }) else { return json }
-        var out = String.UnicodeScalarView()
-        for scalar in json.unicodeScalars {
-            if isUnsafe(scalar) && scalar != "\n" && scalar != "\t" {
-                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
-            } else {
-                out.append(scalar)
-            }
-        }
-        return String(out)
-    }
-
     private static func escape(_ text: String, keeping: Set<Unicode.Scalar>) -> String {
         guard text.unicodeScalars.contains(where: { isUnsafe($0) && !keeping.contains($0) }) else { return text }
         var out = String.UnicodeScalarView()

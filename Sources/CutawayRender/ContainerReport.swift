@@ -1,6 +1,6 @@
 import CutawayModel
 
-/// What a container is made of, in the notes' terms (concept 12): image layers + its own
+/// What a container is made of: image layers + its own
 /// upper layer -> merged dir -> the root of its own mount namespace (pivot_root), host paths
 /// bind-mounted in, fresh namespaces (and those it shares with the host), its PID 1.
 public enum ContainerReport {

@@ -241,7 +241,4 @@ public struct NamespaceFold: Sendable {
     public func group(ofPID pid: Int32) -> Group? {
         groupOfPID[pid].map { groups[$0 - 1] }
     }
-
-    /// Every namespace folded into some group.
-    public var foldedCount: Int { groupOfNamespace.count }
 }

@@ -106,7 +106,7 @@ public struct DockerStore: Sendable {
                 return BindMount(source: s, destination: d, readOnly: m.RW == false)
             }.sorted { $0.destination < $1.destination }
             let running = c.State?.Running == true
-            return Container(engine: .docker, id: c.ID, name: (c.Name ?? id).trimmingPrefix("/"), image: c.Config?.Image, imageID: c.Image,
+            return Container(engine: .docker, id: c.ID, name: String((c.Name ?? id).trimmingPrefix("/")), image: c.Config?.Image, imageID: c.Image,
                              pid: running ? c.State?.Pid.flatMap { $0 > 0 ? $0 : nil } : nil, storeRoot: root, layers: layers,
                              mergedDir: mountID.map { store.absolute("overlay2/" + $0 + "/merged") },
                              workDir: mountID.map { store.absolute("overlay2/" + $0 + "/work") },
@@ -120,8 +120,4 @@ public struct DockerStore: Sendable {
         guard let p = path.utf8String, p.hasPrefix("l/"), case .success(let real) = store.directory("overlay2/" + p) else { return nil }
         return ByteString(real)
     }
-}
-
-extension String {
-    func trimmingPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
 }
