@@ -109,14 +109,7 @@ public struct ContainerdSnapshotterMetadata: Sendable, Equatable {
 
     /// The snapshot and its parents, top first (a loop or a missing parent ends the chain).
     public func chain(from name: String) -> [Snapshot] {
-        var out: [Snapshot] = []
-        var seen = Set<String>()
-        var next: String? = name
-        while let n = next, seen.insert(n).inserted, let s = byName[n] {
-            out.append(s)
-            next = s.parent
-        }
-        return out
+        ParentChain.follow(from: name, in: byName, parent: \.parent)
     }
 }
 

@@ -32,21 +32,9 @@ public struct PodmanStore: Sendable {
         Dictionary((store.json([Layer].self, "overlay-layers/layers.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// From `top` down through the parents: top first.
-    func chain(from top: String, _ all: [String: Layer]) -> [Layer] {
-        var out: [Layer] = []
-        var seen = Set<String>()
-        var next: String? = top
-        while let id = next, seen.insert(id).inserted, let l = all[id] {
-            out.append(l)
-            next = l.parent
-        }
-        return out
-    }
-
     func imageLayers(_ image: Image, _ all: [String: Layer], notes: inout [String]) -> [OverlayLayer] {
         guard let top = image.layer else { return [] }
-        let chain = chain(from: top, all)
+        let chain = ParentChain.follow(from: top, in: all, parent: \.parent)  // top first
         let configKey = "=" + Data(("sha256:" + image.id).utf8).base64EncodedString()
         let steps = DockerStore.isHex(image.id) ? ImageConfig.load("overlay-images/\(image.id)/\(configKey)", in: store, notes: &notes)?.layerSteps ?? [] : []
         let count = chain.count
