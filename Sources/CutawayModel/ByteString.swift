@@ -8,10 +8,14 @@ import Foundation
 /// bytes are not valid UTF-8, a sibling field `<name>Base64` with the exact bytes
 /// (see ``AnyCodingKey`` and the README's JSON contract).
 public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The exact bytes.
     public var bytes: [UInt8]
 
+    /// These bytes.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// The bytes of any byte sequence (a slice of a read buffer, for example).
     public init<S: Sequence>(_ bytes: S) where S.Element == UInt8 { self.bytes = Array(bytes) }
+    /// The UTF-8 bytes of `string`.
     public init(_ string: String) { self.bytes = Array(string.utf8) }
     public init(stringLiteral value: String) { self.init(value) }
 
@@ -20,7 +24,9 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
         String(validating: bytes, as: UTF8.self)
     }
 
+    /// True when the bytes are valid UTF-8 (JSON then needs no `<name>Base64` sibling).
     public var isValidUTF8: Bool { utf8String != nil }
+    /// True for no bytes.
     public var isEmpty: Bool { bytes.isEmpty }
 
     /// A string for JSON: invalid sequences become U+FFFD (the exact bytes go to `<name>Base64`).
@@ -37,10 +43,12 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
         return TerminalText.escape(text)
     }
 
+    /// The bytes in base64 (RFC 4648), for the `<name>Base64` JSON fields.
     public var base64: String { Data(bytes).base64EncodedString() }
 
     public static func < (lhs: ByteString, rhs: ByteString) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 
+    /// True when the bytes start with `prefix`'s bytes.
     public func hasPrefix(_ prefix: ByteString) -> Bool { bytes.starts(with: prefix.bytes) }
 }
 
@@ -49,6 +57,7 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
 public struct AnyCodingKey: CodingKey, Hashable, ExpressibleByStringLiteral {
     public var stringValue: String
     public var intValue: Int? { nil }
+    /// The key called `string`.
     public init(_ string: String) { stringValue = string }
     public init(stringValue: String) { self.stringValue = stringValue }
     public init?(intValue: Int) { return nil }
@@ -89,6 +98,8 @@ extension KeyedDecodingContainer where K == AnyCodingKey {
         return ByteString(try decode(String.self, forKey: AnyCodingKey(name)))
     }
 
+    /// Reads what ``KeyedEncodingContainer/encode(_:named:)`` wrote for an array, exact bytes
+    /// first (`nameBase64`, when present, holds every element).
     public func decodeBytesArray(named name: String) throws -> [ByteString] {
         if let raw = try decodeIfPresent([String].self, forKey: AnyCodingKey(name + "Base64")) {
             return try raw.map { item in
@@ -101,10 +112,12 @@ extension KeyedDecodingContainer where K == AnyCodingKey {
         return try decode([String].self, forKey: AnyCodingKey(name)).map { ByteString($0) }
     }
 
+    /// `decode(_:forKey:)` with the key given as a string.
     public func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
         try decode(type, forKey: AnyCodingKey(key))
     }
 
+    /// `decodeIfPresent(_:forKey:)` with the key given as a string.
     public func decodeIfPresent<T: Decodable>(_ type: T.Type, _ key: String) throws -> T? {
         try decodeIfPresent(type, forKey: AnyCodingKey(key))
     }

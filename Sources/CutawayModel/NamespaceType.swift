@@ -1,5 +1,6 @@
 /// The eight namespace types of namespaces(7), named as in `/proc/PID/ns/TYPE`.
 public enum NamespaceType: String, Codable, CaseIterable, Sendable, Comparable, CodingKeyRepresentable {
+    /// The name of the type's link in `/proc/PID/ns` (namespaces(7)).
     case cgroup, ipc, mnt, net, pid, time, user, uts
 
     /// Only pid and user namespaces form a parent hierarchy (NS_GET_PARENT).

@@ -8,10 +8,12 @@ public struct NetworkNamespace: Sendable, Hashable, Codable {
     /// The main table (254) of IPv4, then of IPv6, in the kernel's dump order.
     public var routes: [Route]
 
+    /// What was read in the network namespace with inode `namespace`.
     public init(namespace: UInt64, interfaces: [NetworkInterface] = [], routes: [Route] = []) {
         self.namespace = namespace; self.interfaces = interfaces; self.routes = routes
     }
 
+    /// The device with ifindex `index` in this namespace, if there is one.
     public func interface(index: Int32) -> NetworkInterface? { interfaces.first { $0.index == index } }
 
     enum CodingKeys: String, CodingKey { case namespace, interfaces, routes }
@@ -30,6 +32,7 @@ public struct NetworkInterface: Sendable, Hashable, Codable {
     public var up: Bool
     /// The link-layer address (IFLA_ADDRESS) as colon-separated hex, or nil when it has none.
     public var mac: String?
+    /// The maximum transmission unit in bytes (IFLA_MTU).
     public var mtu: Int
     /// IPv4 then IPv6, as CIDR (`10.77.1.1/24`, `fe80::1/64`), in the kernel's order.
     public var addresses: [String]
@@ -40,6 +43,7 @@ public struct NetworkInterface: Sendable, Hashable, Codable {
     /// Why something about the device is unknown (e.g. its peer's namespace).
     public var notes: [String]
 
+    /// A device as RTM_NEWLINK and RTM_NEWADDR messages describe it.
     public init(name: ByteString, index: Int32, kind: String, up: Bool, mac: String? = nil, mtu: Int, addresses: [String] = [],
                 peer: InterfacePeer? = nil, master: ByteString? = nil, notes: [String] = []) {
         self.name = name; self.index = index; self.kind = kind; self.up = up; self.mac = mac; self.mtu = mtu
@@ -85,6 +89,7 @@ public struct InterfacePeer: Sendable, Hashable, Codable {
     /// The peer's ifindex in its own namespace (IFLA_LINK).
     public var index: Int32
 
+    /// The peer with ifindex `index` in namespace `namespace`, called `name` there.
     public init(namespace: UInt64?, name: ByteString?, index: Int32) { self.namespace = namespace; self.name = name; self.index = index }
 
     public init(from decoder: any Decoder) throws {
@@ -113,6 +118,7 @@ public struct Route: Sendable, Hashable, Codable {
     /// RTN_* type when it is not `unicast`: `blackhole`, `unreachable`, `prohibit`, …
     public var type: String
 
+    /// A route to `destination` (a unicast route by default).
     public init(destination: String, gateway: String? = nil, device: ByteString? = nil, type: String = "unicast") {
         self.destination = destination; self.gateway = gateway; self.device = device; self.type = type
     }
