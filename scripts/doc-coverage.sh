@@ -46,6 +46,8 @@ for path in sorted(glob.glob(os.path.join(directory, "*.symbols.json"))):
     module = graph["module"]["name"]          # the module that declares the symbols
     if wanted and module not in wanted:
         continue
+    if not os.path.isdir(os.path.join(root, "Sources", module)):   # test targets
+        continue
     row = rows.setdefault(module, {"total": 0, "own": 0, "inherited": 0, "missing": 0})
     for symbol in graph["symbols"]:
         if "location" not in symbol:          # synthesized by the compiler
