@@ -9,12 +9,16 @@ import Foundation
 /// The container's pid is not in these files: it is found from the live mounts (the process
 /// whose root is the container's overlay). Every file and layer is reached beneath the store.
 public struct PodmanStore: Sendable {
+    /// The store's root directory.
     public let store: StoreRoot
     /// `user alice (uid 1000)` for a rootless store (see ``Container/storeOwner``).
     public let owner: String?
+    /// A reader of the containers-storage store `store`, owned by `owner` when not root.
     public init(store: StoreRoot, owner: String? = nil) { self.store = store; self.owner = owner }
 
+    /// The store's path.
     public var root: String { store.path }
+    /// True when `store` has containers-storage's overlay layer records.
     public static func looksLike(_ store: StoreRoot) -> Bool { store.exists("overlay-layers/layers.json") }
 
     struct Layer: Decodable {
@@ -46,6 +50,7 @@ public struct PodmanStore: Sendable {
         }
     }
 
+    /// Every image in the store with its layers, top first; what could not be read goes to `notes`.
     public func images(notes: inout [String]) -> [EngineImage] {
         let all = layers()
         return (store.json([Image].self, "overlay-images/images.json") ?? []).map { i in
@@ -53,6 +58,8 @@ public struct PodmanStore: Sendable {
         }
     }
 
+    /// Every container in the store with its layers, top first (no pid: see above); what could
+    /// not be read goes to `notes`.
     public func containers(notes: inout [String]) -> [Container] {
         let all = layers()
         let images = Dictionary((store.json([Image].self, "overlay-images/images.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -15,8 +15,9 @@ import Glibc
 public final class StoreRoot: Sendable {
     /// The store's path as discovered (absolute).
     public let path: String
-    /// Owner and mode of the store's root directory, from fstat(2) on the descriptor.
+    /// Owner of the store's root directory, from fstat(2) on the descriptor.
     public let ownerUID: UInt32
+    /// Mode bits (`st_mode`) of the store's root directory, from the same fstat(2).
     public let mode: UInt32
     let fd: Int32
 
@@ -111,12 +112,14 @@ public final class StoreRoot: Sendable {
         return names.sorted()
     }
 
+    /// True when `relative` is a directory beneath the store (no link leading out).
     public func isDirectory(_ relative: String) -> Bool {
         guard case .success(let f) = openBeneath(relative, StoreRoot.oPath | O_DIRECTORY) else { return false }
         close(f)
         return true
     }
 
+    /// True when `relative` exists beneath the store (no link leading out).
     public func exists(_ relative: String) -> Bool {
         guard case .success(let f) = openBeneath(relative, StoreRoot.oPath) else { return false }
         close(f)
@@ -150,11 +153,17 @@ public final class StoreRoot: Sendable {
 
 /// Why a file of a store was not read.
 public enum StoreReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file does not exist.
     case missing(String)
+    /// Its path resolves outside the store (EXDEV from openat2(2)).
     case outside(String, store: String)
+    /// It is a symbolic link (ELOOP from `O_NOFOLLOW`).
     case symlink(String)
+    /// It is not a regular file.
     case notRegular(String)
+    /// It is larger than the limit for its kind of record.
     case tooLarge(String, size: Int64, limit: Int)
+    /// Any other failure, with the system's message.
     case other(String, String)
 
     public var description: String {
