@@ -24,7 +24,7 @@ public final class StoreRoot: Sendable {
     /// Opens `path` as a store root. The path itself is resolved by the kernel as usual (a
     /// default place such as `/var/run/docker` may go through a symlink); what is under it is not.
     public static func open(_ path: String) -> StoreRoot? {
-        let fd = Glibc.open(path, StoreRoot.oPath | O_DIRECTORY | O_CLOEXEC)
+        let fd = Glibc.open(path, CUTAWAY_O_PATH | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         var st = stat()
         guard fstat(fd, &st) == 0 else { close(fd); return nil }
@@ -114,14 +114,14 @@ public final class StoreRoot: Sendable {
 
     /// True when `relative` is a directory beneath the store (no link leading out).
     public func isDirectory(_ relative: String) -> Bool {
-        guard case .success(let f) = openBeneath(relative, StoreRoot.oPath | O_DIRECTORY) else { return false }
+        guard case .success(let f) = openBeneath(relative, CUTAWAY_O_PATH | O_DIRECTORY) else { return false }
         close(f)
         return true
     }
 
     /// True when `relative` exists beneath the store (no link leading out).
     public func exists(_ relative: String) -> Bool {
-        guard case .success(let f) = openBeneath(relative, StoreRoot.oPath) else { return false }
+        guard case .success(let f) = openBeneath(relative, CUTAWAY_O_PATH) else { return false }
         close(f)
         return true
     }
@@ -129,7 +129,7 @@ public final class StoreRoot: Sendable {
     /// The real absolute path of a directory beneath the store (a layer's `diff`, a Docker
     /// `l/SHORT` link), once the kernel has checked that resolving it stays inside the store.
     public func directory(_ relative: String) -> Result<String, StoreReadError> {
-        switch openBeneath(relative, StoreRoot.oPath | O_DIRECTORY) {
+        switch openBeneath(relative, CUTAWAY_O_PATH | O_DIRECTORY) {
         case .failure(let e): return .failure(e)
         case .success(let f):
             defer { close(f) }
@@ -146,9 +146,6 @@ public final class StoreRoot: Sendable {
     /// An image configuration: the JSON of an OCI/Docker config is KBs; history of hundreds of
     /// steps stays far below this. A larger one is refused, not read (it would cost its size in RAM).
     public static let imageConfigLimit = 8 << 20
-
-    /// O_PATH (open(2); Glibc's module hides it behind _GNU_SOURCE): the same value on every Linux architecture Swift runs on.
-    static let oPath: Int32 = 0o10000000
 }
 
 /// Why a file of a store was not read.
