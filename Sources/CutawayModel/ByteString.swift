@@ -80,6 +80,16 @@ extension KeyedEncodingContainer where K == AnyCodingKey {
         }
     }
 
+    /// Writes `name` as ``encode(_:named:)`` does, or JSON `null` when absent.
+    public mutating func encodeOrNull(_ value: ByteString?, named name: String) throws {
+        if let value { try encode(value, named: name) } else { try encodeNil(forKey: AnyCodingKey(name)) }
+    }
+
+    /// Writes `name` as ``encode(_:named:)`` does, or JSON `null` when absent.
+    public mutating func encodeOrNull(_ values: [ByteString]?, named name: String) throws {
+        if let values { try encode(values, named: name) } else { try encodeNil(forKey: AnyCodingKey(name)) }
+    }
+
     /// Writes an optional value as JSON `null` when absent (the JSON contract wants the key present).
     public mutating func encodeOrNull<T: Encodable>(_ value: T?, forKey key: String) throws {
         if let value { try encode(value, forKey: AnyCodingKey(key)) } else { try encodeNil(forKey: AnyCodingKey(key)) }
@@ -110,6 +120,18 @@ extension KeyedDecodingContainer where K == AnyCodingKey {
             }
         }
         return try decode([String].self, forKey: AnyCodingKey(name)).map { ByteString($0) }
+    }
+
+    /// Reads what ``KeyedEncodingContainer/encodeOrNull(_:named:)`` wrote: nil
+    /// when the key is absent or `null`.
+    public func decodeBytesIfPresent(named name: String) throws -> ByteString? {
+        try contains(AnyCodingKey(name)) && !decodeNil(forKey: AnyCodingKey(name)) ? decodeBytes(named: name) : nil
+    }
+
+    /// Reads what ``KeyedEncodingContainer/encodeOrNull(_:named:)`` wrote:
+    /// nil when the key is absent or `null`.
+    public func decodeBytesArrayIfPresent(named name: String) throws -> [ByteString]? {
+        try contains(AnyCodingKey(name)) && !decodeNil(forKey: AnyCodingKey(name)) ? decodeBytesArray(named: name) : nil
     }
 
     /// `decode(_:forKey:)` with the key given as a string.

@@ -32,8 +32,7 @@ public struct IPCNamespace: Sendable, Hashable, Codable {
         sharedMemory = try c.decode([SharedMemorySegment].self, "sharedMemory")
         semaphoreSets = try c.decode([SemaphoreSet].self, "semaphoreSets")
         messageQueues = try c.decode([MessageQueue].self, "messageQueues")
-        posixMessageQueues = try c.contains("posixMessageQueues") && !c.decodeNil(forKey: "posixMessageQueues")
-            ? c.decodeBytesArray(named: "posixMessageQueues") : nil
+        posixMessageQueues = try c.decodeBytesArrayIfPresent(named: "posixMessageQueues")
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,7 +41,7 @@ public struct IPCNamespace: Sendable, Hashable, Codable {
         try c.encode(sharedMemory, forKey: "sharedMemory")
         try c.encode(semaphoreSets, forKey: "semaphoreSets")
         try c.encode(messageQueues, forKey: "messageQueues")
-        if let posixMessageQueues { try c.encode(posixMessageQueues, named: "posixMessageQueues") } else { try c.encodeNil(forKey: "posixMessageQueues") }
+        try c.encodeOrNull(posixMessageQueues, named: "posixMessageQueues")
     }
 }
 

@@ -95,7 +95,7 @@ public struct NamespaceHolder: Codable, Sendable, Hashable {
         kind = try c.decode(Kind.self, "kind")
         pid = try c.decode(Int32.self, "pid")
         fd = try c.decodeIfPresent(Int32.self, "fd")
-        path = try c.contains(AnyCodingKey("path")) && !c.decodeNil(forKey: AnyCodingKey("path")) ? c.decodeBytes(named: "path") : nil
+        path = try c.decodeBytesIfPresent(named: "path")
         mountNamespace = try c.decodeIfPresent(UInt64.self, "mountNamespace")
         mountID = try c.decodeIfPresent(Int.self, "mountID")
     }
@@ -105,7 +105,7 @@ public struct NamespaceHolder: Codable, Sendable, Hashable {
         try c.encode(kind, forKey: "kind")
         try c.encode(pid, forKey: "pid")
         try c.encodeOrNull(fd, forKey: "fd")
-        if let path { try c.encode(path, named: "path") } else { try c.encodeNil(forKey: "path") }
+        try c.encodeOrNull(path, named: "path")
         try c.encodeOrNull(mountNamespace, forKey: "mountNamespace")
         try c.encodeOrNull(mountID, forKey: "mountID")
     }

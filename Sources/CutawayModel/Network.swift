@@ -60,7 +60,7 @@ public struct NetworkInterface: Sendable, Hashable, Codable {
         mtu = try c.decode(Int.self, "mtu")
         addresses = try c.decode([String].self, "addresses")
         peer = try c.decodeIfPresent(InterfacePeer.self, "peer")
-        master = try c.contains("master") && !c.decodeNil(forKey: "master") ? c.decodeBytes(named: "master") : nil
+        master = try c.decodeBytesIfPresent(named: "master")
         notes = try c.decodeIfPresent([String].self, "notes") ?? []
     }
 
@@ -74,7 +74,7 @@ public struct NetworkInterface: Sendable, Hashable, Codable {
         try c.encode(mtu, forKey: "mtu")
         try c.encode(addresses, forKey: "addresses")
         try c.encodeOrNull(peer, forKey: "peer")
-        if let master { try c.encode(master, named: "master") } else { try c.encodeNil(forKey: "master") }
+        try c.encodeOrNull(master, named: "master")
         try c.encode(notes, forKey: "notes")
     }
 }
@@ -95,14 +95,14 @@ public struct InterfacePeer: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         namespace = try c.decodeIfPresent(UInt64.self, "namespace")
-        name = try c.contains("name") && !c.decodeNil(forKey: "name") ? c.decodeBytes(named: "name") : nil
+        name = try c.decodeBytesIfPresent(named: "name")
         index = try c.decode(Int32.self, "index")
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: AnyCodingKey.self)
         try c.encodeOrNull(namespace, forKey: "namespace")
-        if let name { try c.encode(name, named: "name") } else { try c.encodeNil(forKey: "name") }
+        try c.encodeOrNull(name, named: "name")
         try c.encode(index, forKey: "index")
     }
 }
@@ -127,7 +127,7 @@ public struct Route: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         destination = try c.decode(String.self, "destination")
         gateway = try c.decodeIfPresent(String.self, "gateway")
-        device = try c.contains("device") && !c.decodeNil(forKey: "device") ? c.decodeBytes(named: "device") : nil
+        device = try c.decodeBytesIfPresent(named: "device")
         type = try c.decodeIfPresent(String.self, "type") ?? "unicast"
     }
 
@@ -135,7 +135,7 @@ public struct Route: Sendable, Hashable, Codable {
         var c = encoder.container(keyedBy: AnyCodingKey.self)
         try c.encode(destination, forKey: "destination")
         try c.encodeOrNull(gateway, forKey: "gateway")
-        if let device { try c.encode(device, named: "device") } else { try c.encodeNil(forKey: "device") }
+        try c.encodeOrNull(device, named: "device")
         try c.encode(type, forKey: "type")
     }
 }

@@ -100,7 +100,7 @@ extension OverlayStack {
         mountID = try c.decode(Int.self, "mountId")
         mergedDir = try c.decodeBytes(named: "mergedDir")
         layers = try c.decode([OverlayLayer].self, "layers")
-        workDir = try c.decodeNil(forKey: "workDir") ? nil : c.decodeBytes(named: "workDir")
+        workDir = try c.decodeBytesIfPresent(named: "workDir")
         switches = try c.decode([String].self, "switches")
         usesLayerAppendOptions = try c.decode(Bool.self, "usesLayerAppendOptions")
     }
@@ -111,7 +111,7 @@ extension OverlayStack {
         try c.encode(mountID, forKey: "mountId")
         try c.encode(mergedDir, named: "mergedDir")
         try c.encode(layers, forKey: "layers")
-        if let workDir { try c.encode(workDir, named: "workDir") } else { try c.encodeNil(forKey: "workDir") }
+        try c.encodeOrNull(workDir, named: "workDir")
         try c.encode(switches, forKey: "switches")
         try c.encode(usesLayerAppendOptions, forKey: "usesLayerAppendOptions")
     }
