@@ -3,6 +3,8 @@ import CutawayModel
 /// `report.txt`: everything in one text: header, namespaces, each mount table with its
 /// peer groups, id maps of every user namespace, and what could not be seen.
 public enum SnapshotReport {
+    /// A few lines: host, kernel, time and origin; counts of processes, namespaces, mount tables
+    /// and id maps; whether visibility was complete.
     public static func summary(_ s: Snapshot) -> String {
         let byType = Dictionary(grouping: s.namespaces, by: \.type)
         let counts = NamespaceType.allCases.sorted().map { "\(byType[$0]?.count ?? 0) \($0.rawValue)" }.joined(separator: ", ")
@@ -16,6 +18,7 @@ public enum SnapshotReport {
         """
     }
 
+    /// The whole `report.txt`: the summary, then every section.
     public static func render(_ s: Snapshot) -> String {
         let index = SnapshotIndex(s)
         var out = "cutaway snapshot\n" + summary(s) + "\n== Namespaces (by owning user namespace)\n\n"

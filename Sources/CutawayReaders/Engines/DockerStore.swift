@@ -8,13 +8,17 @@ import Foundation
 /// `overlay2/l/<short>` links and `containers/<id>/config.v2.json`.
 /// Every file and layer is reached beneath the store's root (``StoreRoot``).
 public struct DockerStore: Sendable {
+    /// The store's root directory (`/var/lib/docker`, or a rootless `~/.local/share/docker`).
     public let store: StoreRoot
     /// Whose store this is when not root's (see ``Container/storeOwner``).
     public let owner: String?
 
+    /// A reader of the Docker store `store`, owned by `owner` when not root.
     public init(store: StoreRoot, owner: String? = nil) { self.store = store; self.owner = owner }
 
+    /// The store's path.
     public var root: String { store.path }
+    /// True when `store` has Docker's overlay2 image directory.
     public static func looksLike(_ store: StoreRoot) -> Bool { store.isDirectory("image/overlay2") }
 
     private let layerdb = "image/overlay2/layerdb"
@@ -62,6 +66,7 @@ public struct DockerStore: Sendable {
         return out.mapValues { $0.sorted() }
     }
 
+    /// Every image in the store with its layers, top first; what could not be read goes to `notes`.
     public func images(notes: inout [String]) -> [EngineImage] {
         let records = layerRecords()
         let names = imageNames()
@@ -85,6 +90,8 @@ public struct DockerStore: Sendable {
         var Driver: String?
     }
 
+    /// Every container in the store (running or not) with its layers, top first; what could not
+    /// be read goes to `notes`.
     public func containers(notes: inout [String]) -> [Container] {
         let records = layerRecords()
         return store.list("containers").compactMap { id in
@@ -106,7 +113,7 @@ public struct DockerStore: Sendable {
                 return BindMount(source: s, destination: d, readOnly: m.RW == false)
             }.sorted { $0.destination < $1.destination }
             let running = c.State?.Running == true
-            return Container(engine: .docker, id: c.ID, name: (c.Name ?? id).trimmingPrefix("/"), image: c.Config?.Image, imageID: c.Image,
+            return Container(engine: .docker, id: c.ID, name: String((c.Name ?? id).trimmingPrefix("/")), image: c.Config?.Image, imageID: c.Image,
                              pid: running ? c.State?.Pid.flatMap { $0 > 0 ? $0 : nil } : nil, storeRoot: root, layers: layers,
                              mergedDir: mountID.map { store.absolute("overlay2/" + $0 + "/merged") },
                              workDir: mountID.map { store.absolute("overlay2/" + $0 + "/work") },
@@ -120,8 +127,4 @@ public struct DockerStore: Sendable {
         guard let p = path.utf8String, p.hasPrefix("l/"), case .success(let real) = store.directory("overlay2/" + p) else { return nil }
         return ByteString(real)
     }
-}
-
-extension String {
-    func trimmingPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
 }

@@ -133,7 +133,6 @@ public enum Palette {
     }
     public static let host = "#404040"
     public static let container = "#1f6fbf"
-    public static let shared = "#2e8b57"
     public static let slave = "#e07b00"
     public static let unbindable = "#c0392b"
     public static let hidden = "#9a9a9a"
