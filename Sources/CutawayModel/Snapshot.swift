@@ -9,8 +9,8 @@ public struct Snapshot: Sendable, Codable {
     public var kernelRelease: String
     /// ISO 8601, UTC.
     public var takenAt: String
-    /// `live` or `capture:<dir>`.
-    public var origin: String
+    /// The live kernel or a capture directory.
+    public var origin: SnapshotOrigin
     public var reader: Reader
     public var features: Features
     public var processes: [ProcessRecord]
@@ -50,7 +50,7 @@ public struct Snapshot: Sendable, Codable {
     }
 
     public init(formatVersion: Int = Snapshot.currentFormatVersion, hostname: String, kernelRelease: String, takenAt: String,
-                origin: String, reader: Reader, features: Features, processes: [ProcessRecord], namespaces: [Namespace],
+                origin: SnapshotOrigin, reader: Reader, features: Features, processes: [ProcessRecord], namespaces: [Namespace],
                 mountTables: [MountTable], idMaps: [UserNamespaceIDMaps], visibility: Visibility, diagnostics: [Diagnostic]) {
         self.formatVersion = formatVersion; self.hostname = hostname; self.kernelRelease = kernelRelease; self.takenAt = takenAt
         self.origin = origin; self.reader = reader; self.features = features; self.processes = processes
@@ -71,7 +71,7 @@ extension Snapshot {
         hostname = try c.decode(String.self, forKey: .hostname)
         kernelRelease = try c.decode(String.self, forKey: .kernelRelease)
         takenAt = try c.decode(String.self, forKey: .takenAt)
-        origin = try c.decode(String.self, forKey: .origin)
+        origin = try c.decode(SnapshotOrigin.self, forKey: .origin)
         reader = try c.decode(Reader.self, forKey: .reader)
         features = try c.decode(Features.self, forKey: .features)
         processes = try c.decode([ProcessRecord].self, forKey: .processes)

@@ -47,7 +47,7 @@ struct SnapshotCommand: ParsableCommand {
 
     func run() throws {
         var snapshot = try source.load()
-        if snapshot.origin == "live" { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
+        if snapshot.origin == .live { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
         if json {
             try JSONOutput.print(snapshot)
             return
