@@ -40,7 +40,7 @@ public enum ContainerReport {
             }
             let masks = kernelMounts.count
             if masks > 0 {
-                out += "  and \(masks) bind mount\(masks == 1 ? "" : "s") of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
+                out += "  and \(Count.of(masks, "bind mount")) of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
             }
         } else {
             for b in c.bindMounts { out += "  engine record: \(TerminalText.escape(b.source)) -> \(TerminalText.escape(b.destination))\(b.readOnly ? " (read-only)" : "")\n" }
@@ -72,7 +72,7 @@ public enum ContainerReport {
         var out = "\n== Containers and pods\n\n"
         func line(_ c: Container) -> String {
             let state = c.pid.map { "PID 1 = host PID \($0)" } ?? "not running"
-            return "\(title(c)); \(c.layers.count) layers; \(state)\n"
+            return "\(title(c)); \(Count.of(c.layers.count, "layer")); \(state)\n"
         }
         for pod in Pod.group(snapshot.containers) {
             out += "pod \(pod.ref.namespace)/\(pod.ref.name) (sandbox \(pod.ref.sandboxID.prefix(12)))\n"

@@ -9,7 +9,7 @@ public enum MountCompareDiagram {
         let both = comparison.both, onlyA = comparison.onlyFirst, onlyB = comparison.onlySecond
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "TB"), ("fontname", Palette.font), ("fontsize", "11"), ("labelloc", "t"),
-                           ("label", "\(nameA) and \(nameB): \(both.count) mounts in both, \(onlyA.count) only in the first, \(onlyB.count) only in the second")])
+                           ("label", "\(nameA) and \(nameB): \(Count.of(both.count, "mount")) in both, \(onlyA.count) only in the first, \(onlyB.count) only in the second")])
         g.nodeDefaults([("shape", "box"), ("style", "filled"), ("fontname", Palette.font), ("fontsize", "9")])
         func column(_ name: String, _ title: String, _ mounts: [Mount], color: String, ns: UInt64, into g: inout DOTGraph) {
             g.subgraph("cluster_\(name)", [("label", title), ("style", "rounded"), ("color", color)]) { inner in

@@ -79,13 +79,13 @@ public struct MountDiagram {
                 }
             }
             if lines.count > min(limit, lines.count) {
-                inner.node(DOT.id("more", table.mountNamespace), [("label", "\(lines.count - min(limit, lines.count)) more mounts"), ("style", "dotted")])
+                inner.node(DOT.id("more", table.mountNamespace), [("label", "\(Count.of(lines.count - min(limit, lines.count), "more mount", "more mounts"))"), ("style", "dotted")])
             }
             // Host clutter: the cgroup hierarchies under one directory, one node.
             for (parentID, members) in Dictionary(grouping: clutter.values, by: \.parentID).sorted(by: { $0.key < $1.key }) {
                 let names = members.sorted { $0.id < $1.id }.map { m in m.mountPoint.description.split(separator: "/").last.map(String.init) ?? m.mountPoint.description }
                 let node = DOT.id("cgroups", table.mountNamespace, parentID)
-                inner.node(node, [("label", "\(members.count) cgroup hierarchies\n" + DOT.middleTruncated(names.joined(separator: ", "), max: 60) + "\n(folded; JSON and text list each)"),
+                inner.node(node, [("label", "\(Count.of(members.count, "cgroup hierarchy", "cgroup hierarchies"))\n" + DOT.middleTruncated(names.joined(separator: ", "), max: 60) + "\n(folded; JSON and text list each)"),
                                   ("style", "filled,dotted"), ("fillcolor", Palette.faded)])
                 if shownIDs.contains(parentID), let parent = table.mounts.last(where: { $0.id == parentID }) {
                     inner.edge(Self.node(table.mountNamespace, parent), node, [("arrowhead", "none")])
@@ -95,7 +95,7 @@ public struct MountDiagram {
             if copies.count >= 3 {
                 let points = copies.values.sorted { $0.id < $1.id }.map(\.mountPoint.description)
                 let node = DOT.id("hostcopies", table.mountNamespace)
-                inner.node(node, [("label", "\(copies.count) mounts as in the host's table\n" + DOT.middleTruncated(points.joined(separator: " "), max: 60) + "\n(folded; JSON and text list each)"),
+                inner.node(node, [("label", "\(Count.of(copies.count, "mount")) as in the host's table\n" + DOT.middleTruncated(points.joined(separator: " "), max: 60) + "\n(folded; JSON and text list each)"),
                                   ("style", "filled,dotted"), ("fillcolor", Palette.faded)])
                 for parentID in Set(copies.values.map(\.parentID)).sorted() where shownIDs.contains(parentID) {
                     if let parent = table.mounts.last(where: { $0.id == parentID }) { inner.edge(Self.node(table.mountNamespace, parent), node, [("arrowhead", "none")]) }

@@ -90,7 +90,7 @@ public struct NamespaceDiagram {
                 if rest > 0 {
                     let processes = ranked.dropFirst(perType).reduce(0) { $0 + $1.pids.count }
                     let more = DOT.id("more", cluster, type.rawValue)
-                    g.node(more, [("label", "\(rest) more \(type.rawValue) namespaces\n(\(processes) processes)"),
+                    g.node(more, [("label", "\(rest) more \(type.rawValue) namespace\(rest == 1 ? "" : "s")\n(\(Count.of(processes, "process", "processes")))"),
                                   ("fillcolor", Palette.fill(type)), ("style", "rounded,filled,dotted")])
                     row.append(more)
                 }
@@ -107,7 +107,7 @@ public struct NamespaceDiagram {
         func drawGroups(at home: UInt64?, in g: inout DOTGraph) -> [String] {
             var ids: [String] = []
             for group in groupsAt[home] ?? [] {
-                var lines = [group.headline, "(\(group.detail))", group.processesPerUnit + ", \(group.folded.count) namespaces folded"]
+                var lines = [group.headline, "(\(group.detail))", group.processesPerUnit + ", \(Count.of(group.folded.count, "namespace")) folded"]
                 let examples = group.pids.prefix(3).map { pid in index.process(pid).map { "\($0.pid) \($0.command)" } ?? "\(pid)" }
                 lines.append("e.g. pid " + examples.joined(separator: ", ") + (group.pids.count > 3 ? ", …" : ""))
                 if !group.containerNames.isEmpty {

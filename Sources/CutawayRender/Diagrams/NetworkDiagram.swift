@@ -137,7 +137,7 @@ enum FoldedNamespaces {
     static func notes(_ g: inout DOTGraph, folded: String?, more: Int, kind: String, command: String, nothingRead: Bool, visibility: Visibility) {
         let style: [(String, String)] = [("shape", "box"), ("style", "rounded,dashed"), ("fillcolor", Palette.plain)]
         if let folded { g.node(DOT.id("folded"), [("label", folded)] + style) }
-        if more > 0 { g.node(DOT.id("more"), [("label", "\(more) more \(kind) namespaces (\(command) lists them)")] + style) }
+        if more > 0 { g.node(DOT.id("more"), [("label", "\(more) more \(kind) namespace\(more == 1 ? "" : "s") (\(command) lists them)")] + style) }
         if nothingRead {
             let why = visibility.namespaceContentsRead ? "no \(kind) namespace could be read" : "no \(kind) namespace contents: they are read from the live kernel only"
             g.node(DOT.id("empty"), [("label", why)] + style)
