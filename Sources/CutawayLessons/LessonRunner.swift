@@ -1,4 +1,5 @@
 import CutawayModel
+import CutawayRender
 import CutawaySystem
 import Foundation
 #if canImport(Glibc)
@@ -128,7 +129,7 @@ public final class LessonRunner {
                 let diff = SnapshotDiff(from: a, to: b)
                 if !diff.isEmpty {
                     out("\nWhat changed in this step (cutaway snapshot diff):")
-                    for line in diff.lines(in: b).prefix(20) { out("  " + line) }
+                    for line in SnapshotDiffReport.lines(diff, in: b).prefix(20) { out("  " + line) }
                 }
             }
             previous = current
@@ -141,7 +142,7 @@ public final class LessonRunner {
         let total = outcome.checksPassed + outcome.checksFailed
         out("\n" + (outcome.checksFailed == 0 ? "All \(total) checks passed." : "\(outcome.checksPassed) of \(total) checks passed."))
         if outcome.keyLinesMissing > 0 {
-            out("\(outcome.keyLinesMissing) key line(s) of the lesson's output excerpts did not appear: the lesson text no longer matches what the commands print.")
+            out("\(Count.of(outcome.keyLinesMissing, "key line")) of the lesson's output excerpts did not appear: the lesson text no longer matches what the commands print.")
         }
         if !outcome.pictures.isEmpty { out("Pictures and per-step snapshots are in \(options.outputDirectory)/") }
         return outcome

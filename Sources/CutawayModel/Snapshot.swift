@@ -12,8 +12,8 @@ public struct Snapshot: Sendable, Codable {
     public var kernelRelease: String
     /// ISO 8601, UTC.
     public var takenAt: String
-    /// `live` or `capture:<dir>`.
-    public var origin: String
+    /// The live kernel or a capture directory.
+    public var origin: SnapshotOrigin
     /// The process that read the snapshot (its pid, uid and namespaces).
     public var reader: Reader
     /// Which nsfs ioctls (ioctl_ns(2)) the kernel answered.
@@ -68,7 +68,7 @@ public struct Snapshot: Sendable, Codable {
     /// A snapshot of the kernel facts; containers, overlays and namespace contents are filled in
     /// afterwards, by whoever reads them (they start empty).
     public init(formatVersion: Int = Snapshot.currentFormatVersion, hostname: String, kernelRelease: String, takenAt: String,
-                origin: String, reader: Reader, features: Features, processes: [ProcessRecord], namespaces: [Namespace],
+                origin: SnapshotOrigin, reader: Reader, features: Features, processes: [ProcessRecord], namespaces: [Namespace],
                 mountTables: [MountTable], idMaps: [UserNamespaceIDMaps], visibility: Visibility, diagnostics: [Diagnostic]) {
         self.formatVersion = formatVersion; self.hostname = hostname; self.kernelRelease = kernelRelease; self.takenAt = takenAt
         self.origin = origin; self.reader = reader; self.features = features; self.processes = processes
@@ -89,7 +89,7 @@ extension Snapshot {
         hostname = try c.decode(String.self, forKey: .hostname)
         kernelRelease = try c.decode(String.self, forKey: .kernelRelease)
         takenAt = try c.decode(String.self, forKey: .takenAt)
-        origin = try c.decode(String.self, forKey: .origin)
+        origin = try c.decode(SnapshotOrigin.self, forKey: .origin)
         reader = try c.decode(Reader.self, forKey: .reader)
         features = try c.decode(Features.self, forKey: .features)
         processes = try c.decode([ProcessRecord].self, forKey: .processes)

@@ -32,8 +32,8 @@ public enum ContainerReport {
             return "The container is not running: no process has its overlay as root. Its layers are read from \(TerminalText.escape(c.storeRoot)).\n"
         }
         let mnt = p.namespaces[.mnt]
-        if let mnt, let table = index.mountTable(mnt), let root = table.mounts.last(where: { $0.mountPoint == "/" }) {
-            if root.fsType == "overlay" {
+        if let mnt, let table = index.mountTable(mnt), let root = table.rootMount {
+            if table.rootOverlay != nil {
                 out += "Its merged dir\(c.mergedDir.map { " \(TerminalText.escape($0))" } ?? "") is the container's / : the root mount of its mount namespace mnt:\(mnt) (the engine pivot_root'ed into it).\n"
             } else {
                 out += "Its root (/) in mnt:\(mnt) is a \(root.fsType) mount, not an overlay.\n"
@@ -45,7 +45,7 @@ public enum ContainerReport {
             }
             let masks = kernelMounts.count
             if masks > 0 {
-                out += "  and \(masks) bind mount\(masks == 1 ? "" : "s") of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
+                out += "  and \(Count.of(masks, "bind mount")) of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
             }
         } else {
             for b in c.bindMounts { out += "  engine record: \(TerminalText.escape(b.source)) -> \(TerminalText.escape(b.destination))\(b.readOnly ? " (read-only)" : "")\n" }
@@ -77,7 +77,7 @@ public enum ContainerReport {
         var out = "\n== Containers and pods\n\n"
         func line(_ c: Container) -> String {
             let state = c.pid.map { "PID 1 = host PID \($0)" } ?? "not running"
-            return "\(title(c)); \(c.layers.count) layers; \(state)\n"
+            return "\(title(c)); \(Count.of(c.layers.count, "layer")); \(state)\n"
         }
         for pod in Pod.group(snapshot.containers) {
             out += "pod \(pod.ref.namespace)/\(pod.ref.name) (sandbox \(pod.ref.sandboxID.prefix(12)))\n"

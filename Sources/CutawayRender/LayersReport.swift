@@ -56,7 +56,7 @@ public enum LayersReport {
             if let d = e.dataLayer { hides += (hides.isEmpty ? "" : "; ") + "data from \(d)" }
             t.add([e.path.description, e.kind.rawValue, String(e.layer), hides])
         }
-        var out = "\nMerged view (\(inspection.resolution.entries.count - 1) entries):\n" + t.render()
+        var out = "\nMerged view (\(Count.of(inspection.resolution.entries.count - 1, "entry", "entries"))):\n" + t.render()
         for i in inspection.stack.layers.indices where inspection.stack.layers[i].role != .data {
             let c = inspection.resolution.changes(ofLayer: i)
             out += "\n\(layerName(i, inspection.stack)):\n"

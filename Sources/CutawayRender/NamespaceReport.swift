@@ -34,7 +34,7 @@ public enum NamespaceReport {
             case .group(let group, let lines):
                 foldedLines += lines
                 let example = group.pids.first.flatMap { index.process($0) }.map { "e.g. \($0.pid) \($0.command)" } ?? "-"
-                var details = [group.processesPerUnit, "\(lines) lines folded", "differ only in " + group.varies.joined(separator: ", ")]
+                var details = [group.processesPerUnit, "\(Count.of(lines, "line")) folded", "differ only in " + group.varies.joined(separator: ", ")]
                 if !group.containerNames.isEmpty { details.insert("containers " + group.containerNames.prefix(3).joined(separator: ", ") + (group.containerNames.count > 3 ? ", …" : ""), at: 0) }
                 table.add([prefix + group.title, String(group.pids.count), example, details.joined(separator: "; ")])
             }

@@ -10,9 +10,9 @@ public enum SnapshotReport {
         let counts = NamespaceType.allCases.sorted().map { "\(byType[$0]?.count ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         let mounts = s.mountTables.reduce(0) { $0 + $1.mounts.count }
         return """
-        host \(TerminalText.escape(s.hostname)), kernel \(TerminalText.escape(s.kernelRelease)), \(TerminalText.escape(s.takenAt)) (\(TerminalText.escape(s.origin)), read as uid \(s.reader.uid))
-        \(s.processes.count) processes, \(s.namespaces.count) namespaces (\(counts))
-        \(s.mountTables.count) mount tables with \(mounts) mounts, \(s.idMaps.count) user namespaces with id maps
+        host \(TerminalText.escape(s.hostname)), kernel \(TerminalText.escape(s.kernelRelease)), \(TerminalText.escape(s.takenAt)) (\(TerminalText.escape(s.origin.description)), read as uid \(s.reader.uid))
+        \(Count.of(s.processes.count, "process", "processes")), \(Count.of(s.namespaces.count, "namespace")) (\(counts))
+        \(Count.of(s.mountTables.count, "mount table")) with \(Count.of(mounts, "mount")), \(Count.of(s.idMaps.count, "user namespace")) with id maps
         visibility: \(s.visibility.complete ? "complete" : "incomplete (see notes)")
 
         """

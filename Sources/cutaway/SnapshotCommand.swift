@@ -47,7 +47,7 @@ struct SnapshotCommand: ParsableCommand {
 
     func run() throws {
         var snapshot = try source.load()
-        if snapshot.origin == "live" { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
+        if snapshot.origin == .live { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
         if json {
             try JSONOutput.print(snapshot)
             return
@@ -69,7 +69,7 @@ struct SnapshotCommand: ParsableCommand {
         let diagrams = try GalleryWriter.write(snapshot, report: report, to: directory, formats: format.formats, fold: !scope.unfold, focus: focus)
         var summary = SnapshotReport.summary(snapshot)
         summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
-        summary += "wrote \(diagrams.count - 1) diagram files and \(dir)/index.html (open it in a browser)\n"
+        summary += "wrote \(Count.of(diagrams.count - 1, "diagram file")) and \(dir)/index.html (open it in a browser)\n"
         summary += VisibilityReport.render(snapshot.visibility)
         FileHandleOutput.standardOutput(summary)
     }

@@ -115,9 +115,7 @@ import Glibc
     /// containerd name `moby/<id>` becomes one file inside --output.
     @Test func diagramOptionsWriteContainerNamesInsideTheOutputDirectory() throws {
         let scratch = try Scratch()
-        var options = DiagramOptions()
-        options.format.lists = [try #require(DiagramFormatList(argument: "dot"))]
-        options.outputDirectory = scratch.path + "/out"
+        let options = try DiagramOptions.parse(["--format", "dot", "--output", scratch.path + "/out"])
         let before = scratch.listing()
         let escaped = try options.write("digraph { a }", name: "container-q/../../../\(scratch.path.dropFirst())/x")
         let moby = try options.write("digraph { b }", name: "container-moby/3f2a9c")

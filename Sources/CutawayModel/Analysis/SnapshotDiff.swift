@@ -37,24 +37,4 @@ public struct SnapshotDiff: Sendable {
 
     /// True when no namespace and no mount changed (new mount tables come with new namespaces).
     public var isEmpty: Bool { addedNamespaces.isEmpty && removedNamespaces.isEmpty && addedMounts.isEmpty && removedMounts.isEmpty }
-
-    /// One line per change, for people.
-    public func lines(in snapshot: Snapshot) -> [String] {
-        let index = SnapshotIndex(snapshot)
-        var out: [String] = []
-        for ns in addedNamespaces.sorted(by: { ($0.type, $0.inode) < ($1.type, $1.inode) }) {
-            let who = index.leader(of: ns).map { ", leader \($0.pid) \($0.command)" } ?? ""
-            var line = "+ new namespace \(ns.type.rawValue):\(ns.inode)\(who)"
-            if ns.type == .mnt, let t = newMountTables.first(where: { $0.mountNamespace == ns.inode }) {
-                line += " (a copy of \(t.mounts) mounts)"
-            }
-            out.append(line)
-        }
-        for ns in removedNamespaces.sorted(by: { ($0.type, $0.inode) < ($1.type, $1.inode) }) {
-            out.append("- namespace \(ns.type.rawValue):\(ns.inode) is gone")
-        }
-        for (ns, m) in addedMounts { out.append("+ mount \(m.mountPoint) (\(m.fsType) \(m.source), \(m.propagationTags)) in mnt:\(ns)") }
-        for (ns, m) in removedMounts { out.append("- mount \(m.mountPoint) (\(m.fsType)) removed from mnt:\(ns)") }
-        return out
-    }
 }

@@ -42,7 +42,7 @@ public enum IPCDiagram {
             } else {
                 rows.append("<TR><TD COLSPAN=\"5\" ALIGN=\"LEFT\"><I>POSIX message queues: unknown\(unknown.contains(ipc.namespace) ? " (no mqueue mount of it found)" : "")</I></TD></TR>")
             }
-            let border = ipc.namespace == hostIPC ? Palette.host : "#b59f00"
+            let border = ipc.namespace == hostIPC ? Palette.host : Palette.ipcNamespaceBorder
             g.node(DOT.id("ipc", ipc.namespace), [("label", "<<TABLE BORDER=\"2\" COLOR=\"\(border)\" CELLBORDER=\"0\" CELLSPACING=\"1\" CELLPADDING=\"3\">\(rows.joined())</TABLE>>")])
         }
         FoldedNamespaces.notes(&g, folded: empty.count > 1 ? "\(empty.count) more IPC namespaces with no System V objects\nand no known POSIX queues" : nil,

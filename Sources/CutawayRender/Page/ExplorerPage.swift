@@ -91,7 +91,7 @@ public enum ExplorerPage {
         var mounts: [String: [String]] = [:]
         for t in shown.mountTables { mounts["mnt:\(t.mountNamespace)"] = t.mounts.prefix(mountPointsPerTable).map(\.mountPoint.description) }
         let data = PageData(
-            host: snapshot.hostname, kernel: snapshot.kernelRelease, taken: snapshot.takenAt, origin: snapshot.origin,
+            host: snapshot.hostname, kernel: snapshot.kernelRelease, taken: snapshot.takenAt, origin: snapshot.origin.description,
             focus: focus?.summary,
             counts: ["processes": shown.processes.count, "namespaces": shown.namespaces.count, "mount namespaces": shown.mountTables.count,
                      "mounts": shown.mountTables.reduce(0) { $0 + $1.mounts.count }, "containers": shown.containers.count,
