@@ -32,8 +32,8 @@ public enum ContainerReport {
             return "The container is not running: no process has its overlay as root. Its layers are read from \(TerminalText.escape(c.storeRoot)).\n"
         }
         let mnt = p.namespaces[.mnt]
-        if let mnt, let table = index.mountTable(mnt), let root = table.mounts.last(where: { $0.mountPoint == "/" }) {
-            if root.fsType == "overlay" {
+        if let mnt, let table = index.mountTable(mnt), let root = table.rootMount {
+            if table.rootOverlay != nil {
                 out += "Its merged dir\(c.mergedDir.map { " \(TerminalText.escape($0))" } ?? "") is the container's / : the root mount of its mount namespace mnt:\(mnt) (the engine pivot_root'ed into it).\n"
             } else {
                 out += "Its root (/) in mnt:\(mnt) is a \(root.fsType) mount, not an overlay.\n"
