@@ -13,7 +13,7 @@ public enum SnapshotReport {
         host \(TerminalText.escape(s.hostname)), kernel \(TerminalText.escape(s.kernelRelease)), \(TerminalText.escape(s.takenAt)) (\(TerminalText.escape(s.origin)), read as uid \(s.reader.uid))
         \(s.processes.count) processes, \(s.namespaces.count) namespaces (\(counts))
         \(s.mountTables.count) mount tables with \(mounts) mounts, \(s.idMaps.count) user namespaces with id maps
-        visibility: \(s.visibility.complete ? "complete" : "incomplete (see notes)")
+        visibility: \(s.visibility.complete ? "complete" : "incomplete (see the notes below)")
 
         """
     }
@@ -45,6 +45,6 @@ public enum SnapshotReport {
         if !s.diagnostics.isEmpty {
             out += "\n== Input problems\n\n" + s.diagnostics.map(\.description).joined(separator: "\n") + "\n"
         }
-        return out
+        return out + VisibilityReport.render(s.visibility)
     }
 }
