@@ -18,7 +18,8 @@ public struct Snapshot: Sendable, Codable {
     public var reader: Reader
     /// Which nsfs ioctls (ioctl_ns(2)) the kernel answered.
     public var features: Features
-    /// Every process that could be read, in pid order.
+    /// Every process whose `/proc/PID/status` could be read (not those that exited meanwhile),
+    /// in pid order.
     public var processes: [ProcessRecord]
     /// Every namespace found: through a process's `/proc/PID/ns` links, a thread's, an open fd,
     /// a bind mount of an nsfs file, or as the parent or owner of another (namespaces(7)).

@@ -13,7 +13,7 @@ public enum SnapshotReport {
         host \(TerminalText.escape(s.hostname)), kernel \(TerminalText.escape(s.kernelRelease)), \(TerminalText.escape(s.takenAt)) (\(TerminalText.escape(s.origin.description)), read as uid \(s.reader.uid))
         \(Count.of(s.processes.count, "process", "processes")), \(Count.of(s.namespaces.count, "namespace")) (\(counts))
         \(Count.of(s.mountTables.count, "mount table")) with \(Count.of(mounts, "mount")), \(Count.of(s.idMaps.count, "user namespace")) with id maps
-        visibility: \(s.visibility.complete ? "complete" : "incomplete (see notes)")
+        visibility: \(s.visibility.complete ? "complete" : "incomplete (see the notes below)")
 
         """
     }
@@ -45,6 +45,6 @@ public enum SnapshotReport {
         if !s.diagnostics.isEmpty {
             out += "\n== Input problems\n\n" + s.diagnostics.map(\.description).joined(separator: "\n") + "\n"
         }
-        return out
+        return out + VisibilityReport.render(s.visibility)
     }
 }

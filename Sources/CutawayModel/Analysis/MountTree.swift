@@ -13,7 +13,8 @@ public struct MountTree: Sendable {
     /// For each mount (by index into `mounts`), the indices of the mounts mounted on it.
     public let children: [[Int]]
 
-    /// The tree of `mounts`: a mount is a root when its parent id names no mount of the table.
+    /// The tree of `mounts`: a mount is a root when its parent id names itself or no mount of
+    /// the table.
     public init(mounts: [Mount]) {
         self.mounts = mounts
         // A reused id: the last line with that id is the live one for parent lookups.

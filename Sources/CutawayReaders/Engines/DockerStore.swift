@@ -7,17 +7,13 @@ import Foundation
 /// `layerdb/mounts/<container-id>/{mount-id,init-id}`, `overlay2/<cache-id>/diff`,
 /// `overlay2/l/<short>` links and `containers/<id>/config.v2.json`.
 /// Every file and layer is reached beneath the store's root (``StoreRoot``).
-public struct DockerStore: Sendable {
-    /// The store's root directory (`/var/lib/docker`, or a rootless `~/.local/share/docker`).
+public struct DockerStore: EngineStore {
+    public static let engine = Container.Engine.docker
     public let store: StoreRoot
-    /// Whose store this is when not root's (see ``Container/storeOwner``).
     public let owner: String?
 
-    /// A reader of the Docker store `store`, owned by `owner` when not root.
     public init(store: StoreRoot, owner: String? = nil) { self.store = store; self.owner = owner }
 
-    /// The store's path.
-    public var root: String { store.path }
     /// True when `store` has Docker's overlay2 image directory.
     public static func looksLike(_ store: StoreRoot) -> Bool { store.isDirectory("image/overlay2") }
 
@@ -66,7 +62,6 @@ public struct DockerStore: Sendable {
         return out.mapValues { $0.sorted() }
     }
 
-    /// Every image in the store with its layers, top first; what could not be read goes to `notes`.
     public func images(notes: inout [String]) -> [EngineImage] {
         let records = layerRecords()
         let names = imageNames()
@@ -90,8 +85,7 @@ public struct DockerStore: Sendable {
         var Driver: String?
     }
 
-    /// Every container in the store (running or not) with its layers, top first; what could not
-    /// be read goes to `notes`.
+    /// Running or not.
     public func containers(notes: inout [String]) -> [Container] {
         let records = layerRecords()
         return store.list("containers").compactMap { id in

@@ -8,16 +8,14 @@ import Foundation
 /// config stored beside the image as `=<base64 of "sha256:ID">`, and `overlay/<id>/diff`.
 /// The container's pid is not in these files: it is found from the live mounts (the process
 /// whose root is the container's overlay). Every file and layer is reached beneath the store.
-public struct PodmanStore: Sendable {
-    /// The store's root directory.
+public struct PodmanStore: EngineStore {
+    public static let engine = Container.Engine.podman
     public let store: StoreRoot
-    /// `user alice (uid 1000)` for a rootless store (see ``Container/storeOwner``).
+    /// `user alice (uid 1000)` for a rootless store.
     public let owner: String?
-    /// A reader of the containers-storage store `store`, owned by `owner` when not root.
+
     public init(store: StoreRoot, owner: String? = nil) { self.store = store; self.owner = owner }
 
-    /// The store's path.
-    public var root: String { store.path }
     /// True when `store` has containers-storage's overlay layer records.
     public static func looksLike(_ store: StoreRoot) -> Bool { store.exists("overlay-layers/layers.json") }
 
@@ -50,7 +48,6 @@ public struct PodmanStore: Sendable {
         }
     }
 
-    /// Every image in the store with its layers, top first; what could not be read goes to `notes`.
     public func images(notes: inout [String]) -> [EngineImage] {
         let all = layers()
         return (store.json([Image].self, "overlay-images/images.json") ?? []).map { i in
@@ -58,8 +55,7 @@ public struct PodmanStore: Sendable {
         }
     }
 
-    /// Every container in the store with its layers, top first (no pid: see above); what could
-    /// not be read goes to `notes`.
+    /// Without a pid (see above).
     public func containers(notes: inout [String]) -> [Container] {
         let all = layers()
         let images = Dictionary((store.json([Image].self, "overlay-images/images.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
