@@ -94,6 +94,14 @@ public enum ProcStatParser {
         guard fields.count > 19 else { return nil }
         return ByteScanning.decimal(fields[19], as: UInt64.self)
     }
+
+    /// Field 2, `comm`, without its parentheses: the same bytes as `/proc/PID/comm` without
+    /// the newline (both are the kernel's proc_task_name, unescaped). The name may hold `)`
+    /// and blanks: it runs from the first `(` to the last `)`.
+    public static func command(_ data: [UInt8]) -> [UInt8]? {
+        guard let open = data.firstIndex(of: UInt8(ascii: "(")), let close = data.lastIndex(of: UInt8(ascii: ")")), open < close else { return nil }
+        return Array(data[(open + 1)..<close])
+    }
 }
 
 /// The target of a namespace link (`/proc/PID/ns/*`, an fd, or an nsfs mount's root):
