@@ -56,6 +56,24 @@ public struct OverlayResolution: Sendable {
         public var changes: [ByteString] = []
         /// Paths this layer deletes (whiteouts) or cuts off (opaque directories).
         public var deletes: [ByteString] = []
+
+        public init() {}
+    }
+
+    /// ``changes(ofLayer:)`` of every layer (by index), in one pass over the merged view.
+    public func changesOfEveryLayer() -> [LayerChanges] {
+        var all = [LayerChanges](repeating: LayerChanges(), count: layerCount)
+        for e in entries where e.path != "/" && all.indices.contains(e.layer) {
+            if e.kind == .dir {
+                if e.mergedFrom.count == 1 && e.hidden.isEmpty { all[e.layer].adds.append(e.path) }
+            } else if e.hidden.isEmpty {
+                all[e.layer].adds.append(e.path)
+            } else {
+                all[e.layer].changes.append(e.path)
+            }
+        }
+        for d in deletions where all.indices.contains(d.layer) { all[d.layer].deletes.append(d.path) }
+        return all
     }
 
     public func changes(ofLayer layer: Int) -> LayerChanges {
