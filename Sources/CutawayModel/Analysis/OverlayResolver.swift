@@ -121,7 +121,7 @@ public enum OverlayResolver {
         func isWhiteout(_ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
 
         var entries: [OverlayResolution.Entry] = []
-        entries.reserveCapacity(indexes.map { $0?.nodes.count ?? 0 }.max() ?? 0)
+        entries.reserveCapacity(visible.reduce(0) { $0 + (indexes[$1]?.nodes.count ?? 0) })
         var deletions: [OverlayResolution.Deletion] = []
         let rootContributors = visible.filter { indexes[$0]?.root?.kind == .dir }
         guard let top = rootContributors.first else {
@@ -155,6 +155,25 @@ public enum OverlayResolver {
                 }
                 guard smallestPart >= 0 else { break }
                 let name = nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name
+                if holders.count == 1 {
+                    // One layer has the name (most names of an image): no lookup below it can
+                    // change what it means unless it redirects or points to its data elsewhere.
+                    let part = parts[smallestPart], node = heads[smallestPart].lowerBound
+                    let e = nodes[part.layer][node].entry
+                    if !e.metacopy && !(e.kind == .dir && e.redirect != nil) {
+                        heads[smallestPart] = (node + 1)..<heads[smallestPart].upperBound
+                        let merged = dir.merged.appending(component: name)
+                        if isWhiteout(e) {
+                            deletions.append(.init(path: merged, layer: part.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: []))
+                            continue
+                        }
+                        let sourcePath = part.samePath ? merged : part.path.appending(component: name)
+                        entries.append(.init(path: merged, kind: e.kind, layer: part.layer, dataLayer: nil, hidden: [],
+                                             mergedFrom: e.kind == .dir ? [part.layer] : [], sourcePath: sourcePath, dataPath: nil))
+                        if e.kind == .dir { work.append((merged, [Part(layer: part.layer, node: node, path: sourcePath, samePath: part.samePath)])) }
+                        continue
+                    }
+                }
                 queue.removeAll(keepingCapacity: true)
                 var nextHolder = 0
                 for i in parts.indices {
