@@ -1,4 +1,5 @@
 import CutawayModel
+import CutawaySystem
 @testable import CutawayReaders
 import Foundation
 import Testing

@@ -5,6 +5,7 @@ import Musl
 #endif
 import CLinuxSyscalls
 import CutawayModel
+import CutawaySystem
 import SystemPackage
 
 /// The files of one process (`PID/...`), read relative to its directory.

@@ -75,7 +75,7 @@ public final class SnapshotScanner {
         let readerNamespaces = ProcessDirectory.open(reader.pid, in: source).map { NamespaceLinks.read($0, "ns", forChildren: false).links } ?? [:]
         var snapshot = Snapshot(
             hostname: reader.hostname, kernelRelease: reader.kernelRelease, takenAt: reader.takenAt,
-            origin: source.rootDescription == "/proc" ? "live" : "capture:\(source.rootDescription)",
+            origin: source.rootDescription == "/proc" ? .live : .capture(directory: source.rootDescription),
             reader: .init(pid: reader.pid, uid: reader.uid, namespaces: readerNamespaces),
             features: .init(namespaceHierarchy: reader.namespaceHierarchy, namespaceIDs: reader.namespaceIDs),
             processes: state.processes, namespaces: state.namespaces,
