@@ -184,4 +184,19 @@ import Testing
         try expectSameBytes(namespaces)
         try expectSameBytes(["namespaces": namespaces])
     }
+
+    /// Processes are written by ProcessJSONWriter: the same bytes.
+    @Test func processesWrittenDirectlyAreByteForByteFoundations() throws {
+        let processes = [
+            ProcessRecord(pid: 1, ppid: 0, command: "systemd", commandLine: ["/sbin/init", "splash"], uids: [0, 0, 0, 0], gids: [0, 0, 0, 0],
+                          nsPID: [1], nsTGID: [1], startTime: 12, namespaces: [.user: 1, .pid: 2, .mnt: 3, .net: 4, .ipc: 5, .uts: 6, .cgroup: 7, .time: 8]),
+            ProcessRecord(pid: 4242, ppid: 1, command: ByteString(Array("we) ird".utf8) + [0xff]), commandLine: ["a\"b\\c\n", ByteString([0xc3]), ""],
+                          uids: [1000, 1000, 1000, 1000], gids: [], nsPID: [4242, 1], nsTGID: [4242, 1], startTime: 987654321,
+                          namespaces: [.net: 4026532290], pidForChildren: 4026532300, timeForChildren: 4026532301,
+                          threads: [ThreadRecord(tid: 4243, namespaces: [.uts: 60, .net: 61])]),
+            ProcessRecord(pid: 2),
+        ]
+        try expectSameBytes(processes)
+        try expectSameBytes(["processes": processes])
+    }
 }

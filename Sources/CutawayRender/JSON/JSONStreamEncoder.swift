@@ -132,6 +132,10 @@ final class JSONByteWriter {
             writeMountTable(withUnsafePointer(to: value) { $0.withMemoryRebound(to: MountTable.self, capacity: 1) { $0.pointee } }, depth: depth)
             return
         }
+        if T.self == ProcessRecord.self {
+            try writeProcess(withUnsafePointer(to: value) { $0.withMemoryRebound(to: ProcessRecord.self, capacity: 1) { $0.pointee } }, depth: depth)
+            return
+        }
         if T.self == Namespace.self {
             writeNamespace(withUnsafePointer(to: value) { $0.withMemoryRebound(to: Namespace.self, capacity: 1) { $0.pointee } }, depth: depth)
             return
