@@ -12,30 +12,42 @@ import Glibc
 /// printed), the checks, the step's diagrams, and what changed since the previous step
 /// (snapshot diff).
 public final class LessonRunner {
+    /// How to run a lesson.
     public struct Options {
+        /// Wait for Enter between steps and for an answer to each prediction question.
         public var interactive: Bool
         /// Absolute path; diagrams and per-step snapshots go here.
         public var outputDirectory: String
+        /// The cutaway the lesson's commands run (`$CUTAWAY_BIN` in the sandbox).
         public var cutawayBinary: String
+        /// Where the runner's text goes.
         public var print: (String) -> Void
 
+        /// Options with these values.
         public init(interactive: Bool, outputDirectory: String, cutawayBinary: String, print: @escaping (String) -> Void) {
             self.interactive = interactive; self.outputDirectory = outputDirectory; self.cutawayBinary = cutawayBinary
             self.print = print
         }
     }
 
+    /// What a run found.
     public struct Outcome {
+        /// ```` ```check ```` blocks that succeeded.
         public var checksPassed: Int
+        /// ```` ```check ```` blocks that failed.
         public var checksFailed: Int
-        /// Key lines of ```output excerpts that appeared in the real output / did not.
+        /// Key lines of ```output excerpts that appeared in the real output.
         public var keyLinesSeen: Int
+        /// Key lines of ```output excerpts that did not.
         public var keyLinesMissing: Int
+        /// Every file the ```` ```picture ```` blocks wrote, as paths in the output directory.
         public var pictures: [String]
+        /// True when every check passed and every key line appeared.
         public var succeeded: Bool { checksFailed == 0 && keyLinesMissing == 0 }
     }
 
     let options: Options
+    /// A runner with `options`.
     public init(options: Options) { self.options = options }
 
     /// Throws ``LessonInterrupted`` after ending the sandbox when Ctrl-C, SIGTERM or SIGHUP

@@ -1,6 +1,6 @@
 import CutawayModel
 
-/// What a container is made of, in the notes' terms (concept 12): image layers + its own
+/// What a container is made of: image layers + its own
 /// upper layer -> merged dir -> the root of its own mount namespace (pivot_root), host paths
 /// bind-mounted in, fresh namespaces (and those it shares with the host), its PID 1.
 public enum ContainerReport {
@@ -12,6 +12,8 @@ public enum ContainerReport {
         return (binds.filter { !kernelFS.contains($0.fsType) }, binds.filter { kernelFS.contains($0.fsType) })
     }
 
+    /// One line naming the container: engine, role, name and short id (or containerd's
+    /// `NAMESPACE/ID`), its pod, image and store owner, escaped for terminals.
     public static func title(_ c: Container) -> String {
         var s = "\(c.engine.rawValue) " + (c.role == .sandbox ? "pod sandbox" : "container") + " "
         s += c.name == c.id ? (c.engineNamespace.map { $0 + "/" } ?? "") + c.id : "\(c.name) (\(c.shortID))"
@@ -21,6 +23,9 @@ public enum ContainerReport {
         return TerminalText.escape(s)
     }
 
+    /// What the running container is made of, in text: its root mount and overlay layers, its
+    /// bind mounts, its namespaces (own or the host's) and its PID 1; for a stopped container,
+    /// one sentence saying so.
     public static func anatomy(_ c: Container, index: SnapshotIndex) -> String {
         var out = ""
         guard let pid = c.pid, let p = index.process(pid) else {

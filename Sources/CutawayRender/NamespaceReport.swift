@@ -5,6 +5,8 @@ import CutawayModel
 /// Alike namespace sets fold into one line each (``NamespaceFold``) unless `fold` is false;
 /// the footer says how many lines were folded.
 public enum NamespaceReport {
+    /// The namespaces of `types` as a tree along `relation`, one line each with type, inode,
+    /// leader and facts; `header`, when given, is printed above the table.
     public static func render(_ snapshot: Snapshot, relation: NamespaceTree.Relation, types: Set<NamespaceType>,
                               fold: Bool = true, header: String? = nil) -> String {
         let index = SnapshotIndex(snapshot)
@@ -123,6 +125,7 @@ enum FoldedRow {
 
 /// The "what could not be seen" footer every report ends with.
 public enum VisibilityReport {
+    /// `note:` lines for what the scan could not see; empty when nothing was hidden.
     public static func render(_ v: Visibility) -> String {
         var lines: [String] = []
         if v.processesGone > 0 { lines.append("\(v.processesGone) process\(v.processesGone == 1 ? "" : "es") exited during the scan and \(v.processesGone == 1 ? "was" : "were") skipped.") }

@@ -4,6 +4,7 @@ import CutawayModel
 /// from the counts in ``Visibility`` (the scanner records facts; this is where they become
 /// words). Also written into the JSON's `visibility.hints`.
 public enum VisibilityHints {
+    /// One sentence (lower case, no final full stop) per kind of thing `v` says was not seen.
     public static func sentences(_ v: Visibility) -> [String] {
         var hints: [String] = []
         if v.processesDenied > 0 {

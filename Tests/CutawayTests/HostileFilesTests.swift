@@ -545,7 +545,6 @@ import Glibc
         #expect(TerminalText.escapeKeepingLines(once) == once)
         #expect(ByteString("m\u{202e}p").description == "m\\u{202e}p")
         #expect(ByteString([0x61, 0x1b, 0xff]).description == "a\\x1b\\xff")
-        #expect(TerminalText.escapeJSON("{\"a\":\"\u{202e}\u{7f}\"}") == "{\"a\":\"\\u202e\\u007f\"}")
     }
 
     // MARK: the writer itself

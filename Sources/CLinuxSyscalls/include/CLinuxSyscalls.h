@@ -23,8 +23,6 @@ ssize_t cutaway_getdents64(int fd, void *buffer, size_t size);
 int cutaway_ns_get_userns(int fd);
 /// NS_GET_PARENT: a new fd for the parent of a pid or user namespace.
 int cutaway_ns_get_parent(int fd);
-/// NS_GET_NSTYPE: the CLONE_NEW* flag of the namespace.
-int cutaway_ns_get_nstype(int fd);
 /// NS_GET_OWNER_UID: the uid (in the caller's user namespace) of the creator of a user namespace.
 int cutaway_ns_get_owner_uid(int fd, uint32_t *uid);
 /// NS_GET_ID (Linux 6.11+): the 64-bit namespace id, never reused while the system runs.

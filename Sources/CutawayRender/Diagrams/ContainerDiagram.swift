@@ -1,6 +1,6 @@
 import CutawayModel
 
-/// Diagram 5: a container's anatomy (concept 12 of the notes): image layers + its own upper
+/// Diagram 5: a container's anatomy: image layers + its own upper
 /// layer -> merged dir -> the root of its own mount namespace (pivot_root) -> its PID 1; host
 /// paths bind-mounted in; the namespaces it has of its own and those it shares with the host.
 public enum ContainerDiagram {

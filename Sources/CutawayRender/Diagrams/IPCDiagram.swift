@@ -1,7 +1,7 @@
 import CutawayModel
 
-/// The IPC summary (concept 11 of the notes: an IPC namespace has its own System V objects
-/// and POSIX message queues): one box per IPC namespace with a table of what is in it.
+/// The IPC summary (an IPC namespace has its own System V objects and POSIX message queues:
+/// ipc_namespaces(7)): one box per IPC namespace with a table of what is in it.
 /// Namespaces with nothing in them are folded into one node. `readerName` is what cutaway's
 /// own namespace is called ("host"; "lesson sandbox" in a lesson).
 public enum IPCDiagram {

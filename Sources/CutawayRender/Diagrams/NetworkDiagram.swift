@@ -1,8 +1,8 @@
 import CutawayModel
 
-/// The network diagram (concept 10 of the notes: each network namespace behaves like a
-/// separate host): every network namespace a box, labelled with its processes, container
-/// or holder; its devices inside with their addresses; veth pairs as thick lines between
+/// The network diagram (each network namespace has its own devices, addresses, routes and
+/// ports, like a separate host: network_namespaces(7)): every network namespace a box,
+/// labelled with its processes, container or holder; its devices inside with their addresses; veth pairs as thick lines between
 /// the two ends (across boxes when the ends are in different namespaces); bridge ports
 /// tied to their bridge; the main routes under each box's devices.
 ///

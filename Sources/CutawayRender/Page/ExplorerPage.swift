@@ -18,6 +18,8 @@ public enum ExplorerPage {
         "default-src 'none'; script-src \(SHA256.cspSource(ExplorerScript.script)); style-src \(SHA256.cspSource(ExplorerScript.style)); img-src 'self' data:; base-uri 'none'; form-action 'none'"
     }
 
+    /// The page for `snapshot`: its text `report`, the diagrams `items` (files beside the page)
+    /// and, for a focus view, what it is focused on.
     public static func html(_ snapshot: Snapshot, report: String, items: [SnapshotDiagrams.Item], focus: Focus? = nil) -> String {
         let csp = contentSecurityPolicy
         let e = Markup.escape
