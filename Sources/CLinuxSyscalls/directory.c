@@ -1,6 +1,9 @@
+#define _GNU_SOURCE
 #include "CLinuxDirectory.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -30,4 +33,27 @@ ssize_t cutaway_getxattrat_nofollow(int dirfd, const char *path, const char *nam
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int cutaway_statx_entry(int dirfd, const char *name, struct cutaway_entry_status *out) {
+    struct statx stx;
+    if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE | STATX_SIZE, &stx) == 0) {
+        if ((stx.stx_mask & (STATX_TYPE | STATX_SIZE)) != (STATX_TYPE | STATX_SIZE)) {
+            errno = EIO;
+            return -1;
+        }
+        out->type = stx.stx_mode & S_IFMT;
+        out->rdev_major = stx.stx_rdev_major;
+        out->rdev_minor = stx.stx_rdev_minor;
+        out->size = (int64_t)stx.stx_size;
+        return 0;
+    }
+    if (errno != ENOSYS) return -1;
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) != 0) return -1;
+    out->type = st.st_mode & S_IFMT;
+    out->rdev_major = major(st.st_rdev);
+    out->rdev_minor = minor(st.st_rdev);
+    out->size = (int64_t)st.st_size;
+    return 0;
 }

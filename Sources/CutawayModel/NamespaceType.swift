@@ -25,4 +25,19 @@ public enum NamespaceType: String, Codable, CaseIterable, Sendable, Comparable, 
         case .uts: "hostname and NIS domain name"
         }
     }
+
+    /// The type's `CLONE_NEW*` flag (clone(2), setns(2); values from linux/sched.h): what
+    /// `setns(fd, nstype)` is given to check that `fd` is a namespace of this type.
+    public var cloneFlag: Int32 {
+        switch self {
+        case .cgroup: 0x0200_0000
+        case .ipc: 0x0800_0000
+        case .mnt: 0x0002_0000
+        case .net: 0x4000_0000
+        case .pid: 0x2000_0000
+        case .time: 0x0000_0080
+        case .user: 0x1000_0000
+        case .uts: 0x0400_0000
+        }
+    }
 }

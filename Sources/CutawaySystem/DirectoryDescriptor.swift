@@ -6,7 +6,7 @@ import Musl
 import CLinuxSyscalls
 
 /// An open directory, read only through its descriptor: children are opened, listed and
-/// stat'ed relative to it (openat(2), getdents64(2), fstatat(2)), never by a path from the
+/// stat'ed relative to it (openat(2), getdents64(2), statx(2)), never by a path from the
 /// root again, so no path length limit applies and a name swapped for a symlink while we
 /// look is never followed (`O_NOFOLLOW`, `AT_SYMLINK_NOFOLLOW`). Closed when the value is
 /// released or `close()` is called.
@@ -79,41 +79,38 @@ public final class DirectoryDescriptor {
     }
 
     /// Every entry of the directory except `.` and `..`, in the order the file system gives
-    /// them. getdents64(2) is called with a 64 KiB buffer until it returns 0.
+    /// them (getdents64(2) until it returns 0, see ``DirectoryListing``).
     public func entries() -> Result<[Entry], Failure> {
-        var out: [Entry] = []
-        let size = 64 * 1024
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
-        defer { buffer.deallocate() }
-        while true {
-            let n = cutaway_getdents64(fd, buffer, size)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(Failure(errno: errno))
-            }
-            if n == 0 { return .success(out) }
-            var offset = 0
-            while offset < n {
-                let record = buffer + offset
-                let reclen = Int(record.loadUnaligned(fromByteOffset: Int(CUTAWAY_DIRENT64_RECLEN_OFFSET), as: UInt16.self))
-                let type = record.load(fromByteOffset: Int(CUTAWAY_DIRENT64_TYPE_OFFSET), as: UInt8.self)
-                let namePointer = (record + Int(CUTAWAY_DIRENT64_NAME_OFFSET)).assumingMemoryBound(to: UInt8.self)
-                let length = strlen(UnsafeRawPointer(namePointer).assumingMemoryBound(to: CChar.self))
-                offset += reclen
-                if length == 1 && namePointer[0] == UInt8(ascii: ".") { continue }
-                if length == 2 && namePointer[0] == UInt8(ascii: ".") && namePointer[1] == UInt8(ascii: ".") { continue }
-                out.append(Entry(name: Array(UnsafeBufferPointer(start: namePointer, count: length)), type: type))
-            }
+        var listing = DirectoryListing()
+        if let failure = list(into: &listing) { return .failure(failure) }
+        return .success((0..<listing.count).map { Entry(name: listing.name(at: $0), type: listing.type(at: $0)) })
+    }
+
+    /// Refills `listing` with every entry of the directory except `.` and `..`, in the order
+    /// the file system gives them; nil when done, the failure otherwise (the listing then
+    /// holds what came before it).
+    public func list(into listing: inout DirectoryListing) -> Failure? {
+        listing.fill(from: fd).map { Failure(errno: $0) }
+    }
+
+    /// statx(2) of `name` with `AT_SYMLINK_NOFOLLOW`: the entry itself, never a symlink's target.
+    public func status(of name: [UInt8]) -> Result<EntryStatus, Failure> {
+        (name + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { status(ofCName: $0.baseAddress!) }
         }
     }
 
-    /// fstatat(2) of `name` with `AT_SYMLINK_NOFOLLOW`: the entry itself, never a symlink's target.
-    public func status(of name: [UInt8]) -> Result<stat, Failure> {
-        var st = stat()
-        let r = (name + [0]).withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &st, AT_SYMLINK_NOFOLLOW) }
-        }
-        return r == 0 ? .success(st) : .failure(Failure(errno: errno))
+    /// The same for entry `i` of a listing of this directory, named by the kernel's own bytes.
+    public func status(of i: Int, in listing: DirectoryListing) -> Result<EntryStatus, Failure> {
+        listing.withCName(at: i) { status(ofCName: $0) }
+    }
+
+    /// statx(2) (fstatat(2) before Linux 4.11) of a NUL-terminated name in this directory, with
+    /// `AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT`: its type and size, nothing more.
+    public func status(ofCName name: UnsafePointer<CChar>) -> Result<EntryStatus, Failure> {
+        var st = cutaway_entry_status()
+        guard cutaway_statx_entry(fd, name, &st) == 0 else { return .failure(Failure(errno: errno)) }
+        return .success(EntryStatus(type: st.type, size: st.size, deviceMajor: st.rdev_major, deviceMinor: st.rdev_minor))
     }
 
     /// flistxattr(2) on the directory itself: the names of its extended attributes (those
@@ -143,16 +140,22 @@ public final class DirectoryDescriptor {
     /// kernel has it (6.13+), else lgetxattr(2) on `/proc/self/fd/FD/NAME` (the directory by
     /// its descriptor, the last component not followed). nil when absent (ENODATA).
     public func attribute(_ attribute: String, of name: [UInt8]) -> Result<[UInt8]?, Failure> {
-        let cName = name + [0]
-        if Self.hasGetxattrat {
-            let r = cName.withUnsafeBufferPointer { p in
-                p.withMemoryRebound(to: CChar.self) { path in
-                    Self.readAttribute { value, size in cutaway_getxattrat_nofollow(fd, path.baseAddress!, attribute, value, size) }
-                }
-            }
-            return r
+        (name + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { self.attribute(attribute, ofCName: $0.baseAddress!) }
         }
-        let path = Array("/proc/self/fd/\(fd)/".utf8) + cName
+    }
+
+    /// The same for entry `i` of a listing of this directory.
+    public func attribute(_ attribute: String, of i: Int, in listing: DirectoryListing) -> Result<[UInt8]?, Failure> {
+        listing.withCName(at: i) { self.attribute(attribute, ofCName: $0) }
+    }
+
+    /// The same for a NUL-terminated name.
+    public func attribute(_ attribute: String, ofCName name: UnsafePointer<CChar>) -> Result<[UInt8]?, Failure> {
+        if Self.hasGetxattrat {
+            return Self.readAttribute { value, size in cutaway_getxattrat_nofollow(fd, name, attribute, value, size) }
+        }
+        let path = Array("/proc/self/fd/\(fd)/".utf8) + UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name)) + [0]
         return path.withUnsafeBufferPointer { p in
             p.withMemoryRebound(to: CChar.self) { path in
                 Self.readAttribute { value, size in cutaway_lgetxattr(path.baseAddress!, attribute, value, size) }

@@ -104,7 +104,7 @@ struct MountsCommand: ParsableCommand {
             let dot = MountDiagram().dot(table: table, allTables: allTables, title: title, namer: namer)
             for path in try diagram.write(dot, name: table.mountNamespace == 0 ? "mounts" : "mounts-\(table.mountNamespace)") { print("wrote \(path)") }
         } else if json {
-            try JSONOutput.print(MountsJSON(table: table, allTables: allTables))
+            try JSONOutput.print(MountsJSON(table: table, peerGroups: PeerGroup.groups(touching: table.mounts, in: allTables)))
         } else {
             FileHandleOutput.standardOutput(MountReport.render(table: table, allTables: allTables, title: title, namer: namer))
         }

@@ -73,6 +73,24 @@ public struct OverlayResolution: Sendable {
         public var changes: [ByteString] = []
         /// Paths this layer deletes (whiteouts) or cuts off (opaque directories).
         public var deletes: [ByteString] = []
+
+        public init() {}
+    }
+
+    /// ``changes(ofLayer:)`` of every layer (by index), in one pass over the merged view.
+    public func changesOfEveryLayer() -> [LayerChanges] {
+        var all = [LayerChanges](repeating: LayerChanges(), count: layerCount)
+        for e in entries where e.path != "/" && all.indices.contains(e.layer) {
+            if e.kind == .dir {
+                if e.mergedFrom.count == 1 && e.hidden.isEmpty { all[e.layer].adds.append(e.path) }
+            } else if e.hidden.isEmpty {
+                all[e.layer].adds.append(e.path)
+            } else {
+                all[e.layer].changes.append(e.path)
+            }
+        }
+        for d in deletions where all.indices.contains(d.layer) { all[d.layer].deletes.append(d.path) }
+        return all
     }
 
     /// What layer `layer` (0 = top) adds, changes and deletes in the merged view.
@@ -123,7 +141,7 @@ public enum OverlayResolver {
         func isWhiteout(_ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
 
         var entries: [OverlayResolution.Entry] = []
-        entries.reserveCapacity(indexes.map { $0?.nodes.count ?? 0 }.max() ?? 0)
+        entries.reserveCapacity(visible.reduce(0) { $0 + (indexes[$1]?.nodes.count ?? 0) })
         var deletions: [OverlayResolution.Deletion] = []
         let rootContributors = visible.filter { indexes[$0]?.root?.kind == .dir }
         guard let top = rootContributors.first else {
@@ -157,6 +175,25 @@ public enum OverlayResolver {
                 }
                 guard smallestPart >= 0 else { break }
                 let name = nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name
+                if holders.count == 1 {
+                    // One layer has the name (most names of an image): no lookup below it can
+                    // change what it means unless it redirects or points to its data elsewhere.
+                    let part = parts[smallestPart], node = heads[smallestPart].lowerBound
+                    let e = nodes[part.layer][node].entry
+                    if !e.metacopy && !(e.kind == .dir && e.redirect != nil) {
+                        heads[smallestPart] = (node + 1)..<heads[smallestPart].upperBound
+                        let merged = dir.merged.appending(component: name)
+                        if isWhiteout(e) {
+                            deletions.append(.init(path: merged, layer: part.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: []))
+                            continue
+                        }
+                        let sourcePath = part.samePath ? merged : part.path.appending(component: name)
+                        entries.append(.init(path: merged, kind: e.kind, layer: part.layer, dataLayer: nil, hidden: [],
+                                             mergedFrom: e.kind == .dir ? [part.layer] : [], sourcePath: sourcePath, dataPath: nil))
+                        if e.kind == .dir { work.append((merged, [Part(layer: part.layer, node: node, path: sourcePath, samePath: part.samePath)])) }
+                        continue
+                    }
+                }
                 queue.removeAll(keepingCapacity: true)
                 var nextHolder = 0
                 for i in parts.indices {

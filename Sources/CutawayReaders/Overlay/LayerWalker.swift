@@ -13,7 +13,7 @@ import CutawaySystem
 ///   parent's descriptor (a directory swapped for a symlink is refused, never followed),
 ///   listed with getdents64(2), and its overlay markers (`overlay.opaque`, `overlay.redirect`)
 ///   read with flistxattr(2)/fgetxattr(2) on that descriptor;
-/// - the type comes from `d_type`; fstatat(2) with `AT_SYMLINK_NOFOLLOW` is called only for
+/// - the type comes from `d_type`; statx(2) with `AT_SYMLINK_NOFOLLOW` is called only for
 ///   regular files (their size), character devices (a 0/0 device is a whiteout) and entries
 ///   whose file system gives no `d_type`;
 /// - a regular file of size 0 may be an xattr whiteout (`overlay.whiteout`); when the stack
@@ -79,6 +79,11 @@ public enum LayerWalker {
         let metacopy: Bool
         let depthLimit: Int
         var index = LayerIndex(root: LayerIndex.Entry(kind: .dir))
+        /// Reused from one directory to the next: the listing, its nodes, its failures (by
+        /// position among the nodes).
+        var listing = DirectoryListing()
+        var children: [LayerIndex.Node] = []
+        var failures: [(Int, String)] = []
 
         init(prefix: String, metacopy: Bool, depthLimit: Int) {
             self.metacopy = metacopy
@@ -118,7 +123,7 @@ public enum LayerWalker {
                     // Listed as a directory, now something else (a symlink planted meanwhile?).
                     let now = stack[top].dir.status(of: index.nodes[node].name.bytes)
                     if case .success(let st) = now {
-                        let current = entry(st, dirType: nil)
+                        let current = entry(st)
                         index.update(node) { $0 = current }
                     }
                     problem(node, "changed while it was read (a directory, then \(describe(now))); not followed")
@@ -128,66 +133,60 @@ public enum LayerWalker {
             }
         }
 
-        /// Lists one directory into the index and returns its subdirectories.
+        /// Lists one directory into the index and returns its subdirectories. The names stay
+        /// in the listing's buffer until they become nodes; statx(2) and getxattrat(2) get
+        /// them as the kernel gave them.
         mutating func list(_ dir: DirectoryDescriptor, node: Int) -> [Int] {
-            let listed: [DirectoryDescriptor.Entry]
-            switch dir.entries() {
-            case .success(let e): listed = e
-            case .failure(let f):
+            if let f = dir.list(into: &listing) {
                 problem(node, "cannot list directory: \(f.message)")
                 return []
             }
-            let sorted = listed.sorted { ByteString.compare(ByteString($0.name), ByteString($1.name)) < 0 }
-            var children: [LayerIndex.Node] = []
-            children.reserveCapacity(sorted.count)
-            var failures: [(Int, String)] = []
-            for item in sorted {
-                let name = ByteString(item.name)
+            listing.sortByName()
+            children.removeAll(keepingCapacity: true)
+            failures.removeAll(keepingCapacity: true)
+            for i in 0..<listing.count {
+                let type = listing.type(at: i)
                 var entry: LayerIndex.Entry
-                switch item.type {
+                switch type {
                 case UInt8(DT_DIR): entry = LayerIndex.Entry(kind: .dir)
                 case UInt8(DT_LNK): entry = LayerIndex.Entry(kind: .symlink)
                 case UInt8(DT_FIFO), UInt8(DT_SOCK), UInt8(DT_BLK): entry = LayerIndex.Entry(kind: .other)
                 default:
                     // DT_REG (size, markers), DT_CHR (0/0 whiteout), DT_UNKNOWN (type).
-                    switch dir.status(of: item.name) {
+                    switch dir.status(of: i, in: listing) {
                     case .success(let st):
-                        entry = self.entry(st, dirType: item.type)
-                        if entry.kind == .file && (metacopy || entry.size == 0) { readMarkers(of: &entry, named: item.name, in: dir, failures: &failures, at: children.count) }
+                        entry = self.entry(st)
+                        if entry.kind == .file && (metacopy || entry.size == 0) { readMarkers(of: &entry, entry: i, in: dir) }
                     case .failure(let f) where f.vanished:
                         continue
                     case .failure(let f):
                         failures.append((children.count, "cannot stat: \(f.message)"))
-                        entry = LayerIndex.Entry(kind: item.type == UInt8(DT_REG) ? .file : .other)
+                        entry = LayerIndex.Entry(kind: type == UInt8(DT_REG) ? .file : .other)
                     }
                 }
-                children.append(LayerIndex.Node(name: name, entry: entry, parent: Int32(node)))
+                children.append(LayerIndex.Node(name: ByteString(listing.name(at: i)), entry: entry, parent: Int32(node)))
             }
             let range = index.setChildren(of: node, children)
             for (offset, what) in failures { problem(range.lowerBound + offset, what) }
             return range.filter { index.nodes[$0].entry.kind == .dir }
         }
 
-        /// The entry a stat result describes (a 0/0 character device is a whiteout).
-        func entry(_ st: stat, dirType: UInt8?) -> LayerIndex.Entry {
-            switch st.st_mode & S_IFMT {
-            case S_IFDIR: return LayerIndex.Entry(kind: .dir)
-            case S_IFREG: return LayerIndex.Entry(kind: .file, size: Int64(st.st_size))
-            case S_IFLNK: return LayerIndex.Entry(kind: .symlink)
-            case S_IFCHR where st.st_rdev == 0: return LayerIndex.Entry(kind: .whiteout)
-            default: return LayerIndex.Entry(kind: .other)
-            }
+        /// The entry a status describes (a 0/0 character device is a whiteout).
+        func entry(_ st: EntryStatus) -> LayerIndex.Entry {
+            if st.isDirectory { return LayerIndex.Entry(kind: .dir) }
+            if st.isRegularFile { return LayerIndex.Entry(kind: .file, size: st.size) }
+            if st.isSymlink { return LayerIndex.Entry(kind: .symlink) }
+            if st.isWhiteoutDevice { return LayerIndex.Entry(kind: .whiteout) }
+            return LayerIndex.Entry(kind: .other)
         }
 
-        func describe(_ status: Result<stat, DirectoryDescriptor.Failure>) -> String {
+        func describe(_ status: Result<EntryStatus, DirectoryDescriptor.Failure>) -> String {
             switch status {
             case .success(let st):
-                switch st.st_mode & S_IFMT {
-                case S_IFLNK: return "a symlink"
-                case S_IFREG: return "a regular file"
-                case S_IFDIR: return "a directory again"
-                default: return "another kind of file"
-                }
+                if st.isSymlink { return "a symlink" }
+                if st.isRegularFile { return "a regular file" }
+                if st.isDirectory { return "a directory again" }
+                return "another kind of file"
             case .failure(let f): return f.vanished ? "gone" : "unreadable: \(f.message)"
             }
         }
@@ -219,14 +218,14 @@ public enum LayerWalker {
         }
 
         /// `overlay.whiteout` (size 0 only), and `overlay.metacopy` with its `overlay.redirect`
-        /// when the stack follows them, of a regular file, read by name relative to its directory.
-        func readMarkers(of entry: inout LayerIndex.Entry, named name: [UInt8], in dir: DirectoryDescriptor,
-                         failures: inout [(Int, String)], at position: Int) {
+        /// when the stack follows them, of the regular file listed as entry `i`, read by name
+        /// relative to its directory.
+        mutating func readMarkers(of entry: inout LayerIndex.Entry, entry i: Int, in dir: DirectoryDescriptor) {
             func read(_ attribute: String) -> [UInt8]? {
-                switch dir.attribute(attribute, of: name) {
+                switch dir.attribute(attribute, of: i, in: listing) {
                 case .success(let v): return v
                 case .failure(let f):
-                    if !f.vanished && f.errno != ENOTSUP { failures.append((position, "cannot read \(attribute): \(f.message)")) }
+                    if !f.vanished && f.errno != ENOTSUP { failures.append((children.count, "cannot read \(attribute): \(f.message)")) }
                     return nil
                 }
             }

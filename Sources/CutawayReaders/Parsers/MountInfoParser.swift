@@ -34,7 +34,17 @@ public enum MountInfoError: Error, Equatable, Sendable, CustomStringConvertible 
 /// SUPER_OPTS is split on raw commas first (a comma inside a value is escaped `\054`),
 /// then each option is decoded. Lines have no length limit.
 public enum MountInfoParser {
+    /// One line (without its newline). Well-formed lines are read in one pass over their
+    /// bytes (``MountInfoLineScanner``); a line that pass does not accept is parsed again
+    /// field by field, which names what is wrong with it.
     public static func parseLine(_ line: ArraySlice<UInt8>) throws(MountInfoError) -> Mount {
+        if let mount = line.withUnsafeBufferPointer({ MountInfoLineScanner.mount(in: $0) }) { return mount }
+        return try parseLineByFields(line)
+    }
+
+    /// The field-by-field parse: every field split out first, then checked in order, so that
+    /// the error names the first thing wrong.
+    static func parseLineByFields(_ line: ArraySlice<UInt8>) throws(MountInfoError) -> Mount {
         guard !line.isEmpty else { throw .emptyLine }
         let f = ByteScanning.split(line, on: ByteScanning.space)
         guard f.count >= 6 else { throw .truncated(fields: f.count) }
@@ -96,11 +106,14 @@ public enum MountInfoParser {
     public static func parse(_ data: [UInt8], file: String) -> (mounts: [Mount], diagnostics: [Diagnostic]) {
         var mounts: [Mount] = []
         var diagnostics: [Diagnostic] = []
-        for (n, line) in ByteScanning.lines(data).enumerated() {
-            do {
+        mounts.reserveCapacity(MountInfoLineScanner.lineCount(data))
+        var n = 0
+        MountInfoLineScanner.forEachLine(data) { line in
+            n += 1
+            do throws(MountInfoError) {
                 mounts.append(try parseLine(line))
             } catch {
-                diagnostics.append(Diagnostic(file: file, line: n + 1, message: error.description))
+                diagnostics.append(Diagnostic(file: file, line: n, message: error.description))
             }
         }
         return (mounts, diagnostics)

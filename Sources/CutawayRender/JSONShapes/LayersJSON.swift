@@ -34,25 +34,9 @@ public struct LayersJSON: Encodable {
             try l.encode(inspection.indexes[i]?.problems ?? unread, forKey: "problems")
         }
         if files {
-            var entries = c.nestedUnkeyedContainer(forKey: "entries")
-            for e in inspection.resolution.entries where e.path != "/" {
-                var o = entries.nestedContainer(keyedBy: AnyCodingKey.self)
-                try o.encode(e.path, named: "path")
-                try o.encode(e.kind.rawValue, forKey: "type")
-                try o.encode(e.layer, forKey: "layer")
-                try o.encode(e.sourcePath, named: "layerPath")
-                try o.encodeOrNull(e.dataLayer, forKey: "dataLayer")
-                try o.encode(e.hidden, forKey: "hides")
-            }
-            var changes = c.nestedUnkeyedContainer(forKey: "layerChanges")
-            for i in stack.layers.indices where stack.layers[i].role != .data {
-                let ch = inspection.resolution.changes(ofLayer: i)
-                var o = changes.nestedContainer(keyedBy: AnyCodingKey.self)
-                try o.encode(i, forKey: "layer")
-                try o.encode(ch.adds, named: "adds")
-                try o.encode(ch.changes, named: "changes")
-                try o.encode(ch.deletes, named: "deletes")
-            }
+            try c.encode(MergedEntriesJSON(resolution: inspection.resolution), forKey: "entries")
+            try c.encode(LayerChangesJSON(resolution: inspection.resolution, layers: stack.layers.indices.filter { stack.layers[$0].role != .data }),
+                         forKey: "layerChanges")
         }
         if let path {
             let e = inspection.explain(path)

@@ -1,19 +1,142 @@
 import CutawayModel
 
-/// `cutaway mounts --json`: `{"mounts": [mount], "mountNamespace", "readFrom", "peerGroups"}`;
-/// the namespace and the reader are `null` for a saved mountinfo file, and the peer groups
-/// are those touching the table's mounts in any of `allTables`.
+/// The JSON of `cutaway mounts --json` (README: JSON contract): `{"mountNamespace", "mounts",
+/// "peerGroups", "readFrom"}`, each mount as ``Mount``'s `encode(to:)` writes it, each peer
+/// group as ``PeerGroupJSON``; `mountNamespace` and `readFrom` are null for a mountinfo file.
+///
+/// A mount table can have tens of thousands of mounts (16 MB of JSON for 20,000), so with the
+/// streaming encoder the whole document is written as bytes with its keys in order: nothing
+/// is held back to be sorted, and the writer passes each 64 KiB on as soon as it is ready.
+/// Any other encoder gets the same keys and values through its containers
+/// (MountsJSONTests compares the bytes with Foundation's `JSONEncoder`).
 public struct MountsJSON: Encodable {
     public var table: MountTable
-    public var allTables: [MountTable]
+    public var peerGroups: [PeerGroup]
 
-    public init(table: MountTable, allTables: [MountTable]) { self.table = table; self.allTables = allTables }
+    public init(table: MountTable, peerGroups: [PeerGroup]) { self.table = table; self.peerGroups = peerGroups }
+
+    var mountNamespace: UInt64? { table.mountNamespace == 0 ? nil : table.mountNamespace }
+    var readFrom: Int32? { table.readFrom == 0 ? nil : table.readFrom }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.encode(table.mounts, forKey: "mounts")
-        try c.encodeOrNull(table.mountNamespace == 0 ? nil : table.mountNamespace, forKey: "mountNamespace")
-        try c.encodeOrNull(table.readFrom == 0 ? nil : table.readFrom, forKey: "readFrom")
-        try c.encode(PeerGroup.groups(touching: table.mounts, in: allTables).map(PeerGroupJSON.init), forKey: "peerGroups")
+        guard let streaming = encoder as? StreamingEncoder else {
+            var c = encoder.container(keyedBy: AnyCodingKey.self)
+            try c.encode(table.mounts, forKey: "mounts")
+            try c.encodeOrNull(mountNamespace, forKey: "mountNamespace")
+            try c.encodeOrNull(readFrom, forKey: "readFrom")
+            try c.encode(peerGroups.map(PeerGroupJSON.init), forKey: "peerGroups")
+            return
+        }
+        var out = JSONBytes(streaming)
+        out.openObject()
+        out.key("mountNamespace", first: true)
+        if let n = mountNamespace { out.integer(n) } else { out.null() }
+        out.key("mounts")
+        out.openArray()
+        for (n, m) in table.mounts.enumerated() {
+            out.element(first: n == 0)
+            Self.write(m, to: &out)
+            try out.flushIfLarge()
+        }
+        out.closeArray(empty: table.mounts.isEmpty)
+        out.key("peerGroups")
+        out.openArray()
+        for (n, g) in peerGroups.enumerated() {
+            out.element(first: n == 0)
+            Self.write(g, to: &out)
+            try out.flushIfLarge()
+        }
+        out.closeArray(empty: peerGroups.isEmpty)
+        out.key("readFrom")
+        if let r = readFrom { out.integer(r) } else { out.null() }
+        out.closeObject()
+    }
+
+    /// One mount, keys sorted: the bytes of ``Mount``'s `encode(to:)` through the streaming encoder.
+    static func write(_ m: Mount, to out: inout JSONBytes) {
+        out.openObject()
+        out.bytes(m.fsType, named: "fsType", first: true)
+        out.key("id")
+        out.integer(m.id)
+        out.key("majorMinor")
+        out.writer.buffer.append(UInt8(ascii: "\""))
+        out.writer.writeDecimal(UInt64(m.major))
+        out.writer.buffer.append(UInt8(ascii: ":"))
+        out.writer.writeDecimal(UInt64(m.minor))
+        out.writer.buffer.append(UInt8(ascii: "\""))
+        out.key("master")
+        if let v = m.master { out.integer(v) } else { out.null() }
+        out.key("mountOptions")
+        out.string(m.mountOptions)
+        out.bytes(m.mountPoint, named: "mountPoint")
+        out.key("otherOptionalFields")
+        out.strings(m.otherOptionalFields)
+        out.key("parentId")
+        out.integer(m.parentID)
+        out.key("propagateFrom")
+        if let v = m.propagateFrom { out.integer(v) } else { out.null() }
+        out.key("propagation")
+        out.writer.append(m.shared != nil ? "\"shared" : "\"private")
+        if m.master != nil { out.writer.append(",slave") }
+        if m.unbindable { out.writer.append(",unbindable") }
+        out.writer.buffer.append(UInt8(ascii: "\""))
+        out.bytes(m.root, named: "root")
+        out.key("shared")
+        if let v = m.shared { out.integer(v) } else { out.null() }
+        out.bytes(m.source, named: "source")
+        out.byteStrings(m.superOptions, named: "superOptionList")
+        writeSuperOptions(m, to: &out)
+        out.key("unbindable")
+        out.bool(m.unbindable)
+        out.closeObject()
+    }
+
+    /// `"superOptions"`: the options joined with commas (``Mount/superOptionsString``), copied
+    /// option by option when they are all printable ASCII.
+    static func writeSuperOptions(_ m: Mount, to out: inout JSONBytes) {
+        let plain = m.superOptions.allSatisfy { $0.bytes.withUnsafeBufferPointer(JSONBytes.isPlain) }
+        guard plain else { return out.bytes(m.superOptionsString, named: "superOptions") }
+        out.key("superOptions")
+        out.writer.buffer.append(UInt8(ascii: "\""))
+        for (n, option) in m.superOptions.enumerated() {
+            if n > 0 { out.writer.buffer.append(UInt8(ascii: ",")) }
+            out.writer.buffer.append(contentsOf: option.bytes)
+        }
+        out.writer.buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// One peer group, keys sorted: the bytes of ``PeerGroupJSON``.
+    static func write(_ g: PeerGroup, to out: inout JSONBytes) {
+        out.openObject()
+        out.key("id", first: true)
+        out.integer(g.id)
+        out.key("masters")
+        out.list(g.masters.count) { out.integer(g.masters[$0]) }
+        out.key("members")
+        references(g.members, to: &out)
+        out.key("propagateFrom")
+        references(g.propagatesTo, to: &out)
+        out.key("slaveGroups")
+        out.list(g.slaveGroups.count) { out.integer(g.slaveGroups[$0]) }
+        out.key("slaves")
+        references(g.slaves, to: &out)
+        out.closeObject()
+    }
+
+    /// `[{"mountId", "mountNamespace", "mountPoint"}, ...]`.
+    static func references(_ refs: [MountReference], to out: inout JSONBytes) {
+        if refs.isEmpty { return out.list(0) { _ in } }
+        out.openArray()
+        for (n, r) in refs.enumerated() {
+            out.element(first: n == 0)
+            out.openObject()
+            out.key("mountId", first: true)
+            out.integer(r.mountID)
+            out.key("mountNamespace")
+            out.integer(r.mountNamespace)
+            out.bytes(r.mountPoint, named: "mountPoint")
+            out.closeObject()
+        }
+        out.closeArray(empty: false)
     }
 }
