@@ -30,7 +30,7 @@ extension LessonCommand {
 
         enum Kind: String, ExpressibleByArgument, CaseIterable { case mounts, pids, container, namespaces, layers }
 
-        @Argument(help: "What to draw: mounts, pids, container, namespaces or layers.") var kind: Kind
+        @Argument(help: ArgumentHelp("What to draw.", valueName: "KIND")) var kind: Kind
         @Option(help: ArgumentHelp("The overlay mount point of `layers`.", valueName: "DIR")) var merged: String?
         @Option(help: ArgumentHelp("A mount table to show: LABEL=PID (repeatable, in order; the first is the one the others are compared with).", valueName: "LABEL=PID"))
         var panel: [String] = []
