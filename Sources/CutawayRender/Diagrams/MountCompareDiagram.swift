@@ -26,10 +26,8 @@ public enum MountCompareDiagram {
         column("both", "in both: copied when the namespace was cloned", both, color: Palette.inBoth, ns: a.mountNamespace, into: &g)
         column("onlyB", "only in \(nameB)", onlyB, color: Palette.onlySecond, ns: b.mountNamespace, into: &g)
         Legend.box(&g, "compare", rows: [
-            (Palette.onlyFirst, "blue: only in the first namespace"),
-            (Palette.onlySecond, "gold: only in the second namespace"),
-            (Palette.inBoth, "grey: in both (same mount point, device and root)"),
-            (Palette.sharedFill, "green fill: shared, events propagate between peers"),
+            (Palette.onlyFirst, "blue: only in the first namespace"), (Palette.onlySecond, "gold: only in the second namespace"),
+            (Palette.inBoth, "grey: in both (same mount point, device and root)"), (Palette.sharedFill, "green fill: shared, events propagate between peers"),
             (Palette.slaveFill, "orange fill: slave, only receives"),
         ])
         return g.render(name: "compare")

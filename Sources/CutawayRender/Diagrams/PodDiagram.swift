@@ -83,10 +83,8 @@ public enum PodDiagram {
             g.node(DOT.id("host"), [("label", label), ("fillcolor", Palette.plain), ("color", Palette.host), ("penwidth", "2")])
         }
         Legend.box(&g, "pod", rows: [
-            (Palette.container, "blue border: the pod's shared namespaces, held by its sandbox"),
-            (Palette.upper, "a container's own read-write layer"),
-            (Palette.lower, "read-only image layers"),
-            (Palette.merged, "merged dir: the container's /"),
+            (Palette.container, "blue border: the pod's shared namespaces, held by its sandbox"), (Palette.upper, "a container's own read-write layer"),
+            (Palette.lower, "read-only image layers"), (Palette.merged, "merged dir: the container's /"),
             (Palette.host, "dark border: namespaces shared with the host"),
         ])
         return g.render(name: "pod")
