@@ -3,10 +3,15 @@ import Foundation
 
 /// The JSON of one inspected overlay (README: `cutaway layers --json`).
 public struct LayersJSON: Encodable {
+    /// The inspected stack written.
     public var inspection: OverlayInspection
+    /// With `"entries"` (every path of the merged view and the layer it comes from) and
+    /// `"layerChanges"` (`--files`).
     public var files: Bool
+    /// With `"explanation"` of this path (`--path P`).
     public var path: ByteString?
 
+    /// The JSON of `inspection`, with files and an explanation as asked.
     public init(inspection: OverlayInspection, files: Bool, path: ByteString?) { self.inspection = inspection; self.files = files; self.path = path }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,9 +71,12 @@ public struct LayersJSON: Encodable {
 
 /// `"container"` in `cutaway layers CONTAINER --json`.
 public struct ContainerJSON: Encodable {
+    /// The container written.
     public var container: Container
+    /// The snapshot its namespaces, root mount and PID 1 are looked up in.
     public var index: SnapshotIndex
 
+    /// The JSON of `container`, facts looked up in `index`.
     public init(container: Container, index: SnapshotIndex) { self.container = container; self.index = index }
 
     public func encode(to encoder: any Encoder) throws {
@@ -98,7 +106,9 @@ public struct ContainerJSON: Encodable {
 
 /// `"image"` in `cutaway layers IMAGE --json`.
 public struct ImageJSON: Encodable {
+    /// The image written.
     public var image: EngineImage
+    /// The JSON of `image`.
     public init(image: EngineImage) { self.image = image }
 
     public func encode(to encoder: any Encoder) throws {
