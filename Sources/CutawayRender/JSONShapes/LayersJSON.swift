@@ -3,10 +3,15 @@ import Foundation
 
 /// The JSON of one inspected overlay (README: `cutaway layers --json`).
 public struct LayersJSON: Encodable {
+    /// The inspected stack written.
     public var inspection: OverlayInspection
+    /// With `"entries"` (every path of the merged view and the layer it comes from) and
+    /// `"layerChanges"` (`--files`).
     public var files: Bool
+    /// With `"explanation"` of this path (`--path P`).
     public var path: ByteString?
 
+    /// The JSON of `inspection`, with files and an explanation as asked.
     public init(inspection: OverlayInspection, files: Bool, path: ByteString?) { self.inspection = inspection; self.files = files; self.path = path }
 
     public func encode(to encoder: any Encoder) throws {
