@@ -134,9 +134,6 @@ struct JSONBytes {
         }
     }
 
-    /// `[...]` of strings.
-    func strings(_ values: [String]) { list(values.count) { string(values[$0]) } }
-
     /// An array of `count` values written by `value`, at this depth (each at the next).
     func list(_ count: Int, _ value: (Int) -> Void) {
         if count == 0 { writer.append("[\n\n"); writer.indent(depth); writer.buffer.append(UInt8(ascii: "]")); return }
