@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "CutawayGraphviz", dependencies: ["CGraphviz"]),
         // Guided lessons: the tutorials/ format, and a runner that drives a sandboxed shell.
         // The lessons themselves are embedded at build time (a binary carries its lessons).
-        .target(name: "CutawayLessons", dependencies: ["CutawayModel", "CLinuxSyscalls", "CutawaySystem"], plugins: ["EmbedLessons"]),
+        .target(name: "CutawayLessons", dependencies: ["CutawayModel", "CutawayRender", "CLinuxSyscalls", "CutawaySystem"], plugins: ["EmbedLessons"]),
         .executableTarget(name: "EmbedLessonsTool"),
         .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["EmbedLessonsTool"]),
         .executableTarget(

@@ -14,13 +14,11 @@ ssize_t cutaway_getdents64(int fd, void *buffer, size_t size) { return syscall(S
 #define CUTAWAY_NSIO 0xb7
 #define CUTAWAY_NS_GET_USERNS _IO(CUTAWAY_NSIO, 0x1)
 #define CUTAWAY_NS_GET_PARENT _IO(CUTAWAY_NSIO, 0x2)
-#define CUTAWAY_NS_GET_NSTYPE _IO(CUTAWAY_NSIO, 0x3)
 #define CUTAWAY_NS_GET_OWNER_UID _IO(CUTAWAY_NSIO, 0x4)
 #define CUTAWAY_NS_GET_ID _IOR(CUTAWAY_NSIO, 13, uint64_t)
 
 int cutaway_ns_get_userns(int fd) { return ioctl(fd, CUTAWAY_NS_GET_USERNS); }
 int cutaway_ns_get_parent(int fd) { return ioctl(fd, CUTAWAY_NS_GET_PARENT); }
-int cutaway_ns_get_nstype(int fd) { return ioctl(fd, CUTAWAY_NS_GET_NSTYPE); }
 int cutaway_ns_get_owner_uid(int fd, uint32_t *uid) { return ioctl(fd, CUTAWAY_NS_GET_OWNER_UID, uid); }
 int cutaway_ns_get_id(int fd, uint64_t *id) { return ioctl(fd, CUTAWAY_NS_GET_ID, id); }
 

@@ -3,7 +3,15 @@ import Foundation
 
 /// An output format Graphviz renders to.
 public enum DiagramFormat: String, CaseIterable, Sendable {
-    case dot, svg, png, pdf
+    /// The DOT text itself, not rendered.
+    case dot
+    /// Scalable Vector Graphics (Graphviz's `svg` renderer).
+    case svg
+    /// A PNG bitmap (Graphviz's `png` renderer).
+    case png
+    /// A PDF document (Graphviz's `pdf` renderer).
+    case pdf
+    /// The file-name extension: the format's name (`svg`, `png`, …).
     public var fileExtension: String { rawValue }
 }
 
@@ -11,7 +19,9 @@ public enum DiagramFormat: String, CaseIterable, Sendable {
 public enum GraphvizError: Error, CustomStringConvertible, Equatable {
     /// The DOT text does not parse.
     case syntax(String)
+    /// gvLayout failed (with Graphviz's message).
     case layout(String)
+    /// gvRenderData failed for `format` (with Graphviz's message).
     case render(format: String, message: String)
 
     public var description: String {

@@ -19,32 +19,48 @@ import Foundation
 ///     was expected and why, printed when it fails;
 ///   - ```` ```picture ```` cutaway commands that draw this step's diagrams into `$OUT`.
 public struct Lesson: Sendable, Equatable {
+    /// The file name without `.md` (`01-overlay-layers`).
     public var name: String
+    /// The text of the `# ` heading (`01 · Overlay layers`).
     public var title: String
+    /// The text after `**Goal:**`.
     public var goal: String
     /// The paragraphs between the goal and the first step (pictures left out).
     public var introduction: String
+    /// The `## Step` sections, in file order.
     public var steps: [Step]
     /// The whole Markdown, for `lesson show`.
     public var markdown: String
 
+    /// One `## Step N · Title` section.
     public struct Step: Sendable, Equatable {
+        /// The text of the `## ` heading.
         public var title: String
+        /// Its paragraphs and fenced blocks, in file order.
         public var blocks: [Block]
     }
 
+    /// One part of a step, in the order the runner prints and runs them.
     public enum Block: Sendable, Equatable {
         /// Paragraphs of explanation (blank lines between paragraphs kept).
         case text(String)
+        /// A ```` ```sh ```` block: commands shown, then run in the lesson's shell.
         case run(String)
+        /// A `> **Predict:**` question, asked before the command that answers it.
         case predict(String)
+        /// A ```` ```observe ```` block: cutaway commands whose output is the observation.
         case observe(String)
+        /// A ```` ```output ```` excerpt of what the block before it prints.
         case output(OutputExcerpt)
+        /// A ```` ```check ```` shell test that must succeed, and its `# expect:` line.
         case check(code: String, expectation: String)
+        /// A ```` ```picture ```` block: cutaway commands that draw into `$OUT`.
         case picture(String)
     }
 
+    /// How many ```` ```check ```` blocks the lesson has.
     public var checkCount: Int { count { if case .check = $0 { true } else { false } } }
+    /// How many key lines its output excerpts have.
     public var keyLineCount: Int { steps.flatMap(\.blocks).reduce(0) { if case .output(let e) = $1 { $0 + e.keyLines.count } else { $0 } } }
 
     func count(_ matching: (Block) -> Bool) -> Int { steps.reduce(0) { $0 + $1.blocks.filter(matching).count } }
@@ -52,15 +68,20 @@ public struct Lesson: Sendable, Equatable {
 
 /// What is wrong with a lesson file.
 public struct LessonFormatError: Error, CustomStringConvertible, Equatable {
+    /// The lesson file (`tutorials/NN-name.md` or a path in a trusted directory).
     public var file: String
+    /// 1-based line of the problem; 0 when it is about the whole file.
     public var line: Int
+    /// What is wrong.
     public var message: String
+    /// A problem at `line` of `file`.
     public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
     public var description: String { "\(file) line \(line): \(message)" }
 }
 
 /// Reads the lesson format described on ``Lesson``.
 public enum LessonParser {
+    /// Parses one lesson file; `name` becomes ``Lesson/name`` and `file` names it in errors.
     public static func parse(_ markdown: String, name: String, file: String) throws(LessonFormatError) -> Lesson {
         var title = "", goal = "", introduction: [String] = []
         var steps: [Lesson.Step] = []

@@ -13,15 +13,20 @@ import Glibc
 /// writing new lessons); it must be owned by root and writable by nobody else, and so must
 /// every lesson file in it (read with `O_NOFOLLOW`, regular files only, at most 1 MiB each).
 public struct LessonLibrary: Sendable {
+    /// Where the lessons came from.
     public enum Origin: Sendable, Equatable {
+        /// Embedded in the binary at build time.
         case shipped
+        /// Read from this directory, named by the user and found trustworthy.
         case directory(String)
     }
 
+    /// Where these lessons came from.
     public let origin: Origin
     /// File name without `.md` -> Markdown, for `NN-name.md` files.
     private let files: [String: String]
 
+    /// The lessons embedded in this binary.
     public static let shipped = LessonLibrary(origin: .shipped, files: Dictionary(uniqueKeysWithValues: ShippedLessons.files.map { ($0.name, $0.markdown) }))
 
     private init(origin: Origin, files: [String: String]) { self.origin = origin; self.files = files }
@@ -90,6 +95,7 @@ public struct LessonLibrary: Sendable {
         }
     }
 
+    /// The lessons' names (`NN-name`), sorted.
     public var names: [String] { files.keys.sorted() }
 
     /// By full name (`01-overlay-layers`), number (`1`, `01`) or unique prefix of the part after the number.
@@ -103,6 +109,7 @@ public struct LessonLibrary: Sendable {
     /// The lesson's Markdown as it was shipped or read.
     public func markdown(_ name: String) -> String? { files[name] }
 
+    /// Parses lesson `name` (a name from ``names``).
     public func load(_ name: String) throws(LessonFormatError) -> Lesson {
         let file = origin == .shipped ? "tutorials/\(name).md" : "\(source)/\(name).md"
         guard let text = files[name] else { throw LessonFormatError(file: file, line: 0, message: "no such lesson") }

@@ -1,4 +1,5 @@
 import CutawayModel
+import CutawayRender
 import CutawaySystem
 import Foundation
 #if canImport(Glibc)
@@ -11,30 +12,42 @@ import Glibc
 /// printed), the checks, the step's diagrams, and what changed since the previous step
 /// (snapshot diff).
 public final class LessonRunner {
+    /// How to run a lesson.
     public struct Options {
+        /// Wait for Enter between steps and for an answer to each prediction question.
         public var interactive: Bool
         /// Absolute path; diagrams and per-step snapshots go here.
         public var outputDirectory: String
+        /// The cutaway the lesson's commands run (`$CUTAWAY_BIN` in the sandbox).
         public var cutawayBinary: String
+        /// Where the runner's text goes.
         public var print: (String) -> Void
 
+        /// Options with these values.
         public init(interactive: Bool, outputDirectory: String, cutawayBinary: String, print: @escaping (String) -> Void) {
             self.interactive = interactive; self.outputDirectory = outputDirectory; self.cutawayBinary = cutawayBinary
             self.print = print
         }
     }
 
+    /// What a run found.
     public struct Outcome {
+        /// ```` ```check ```` blocks that succeeded.
         public var checksPassed: Int
+        /// ```` ```check ```` blocks that failed.
         public var checksFailed: Int
-        /// Key lines of ```output excerpts that appeared in the real output / did not.
+        /// Key lines of ```output excerpts that appeared in the real output.
         public var keyLinesSeen: Int
+        /// Key lines of ```output excerpts that did not.
         public var keyLinesMissing: Int
+        /// Every file the ```` ```picture ```` blocks wrote, as paths in the output directory.
         public var pictures: [String]
+        /// True when every check passed and every key line appeared.
         public var succeeded: Bool { checksFailed == 0 && keyLinesMissing == 0 }
     }
 
     let options: Options
+    /// A runner with `options`.
     public init(options: Options) { self.options = options }
 
     /// Throws ``LessonInterrupted`` after ending the sandbox when Ctrl-C, SIGTERM or SIGHUP
@@ -116,7 +129,7 @@ public final class LessonRunner {
                 let diff = SnapshotDiff(from: a, to: b)
                 if !diff.isEmpty {
                     out("\nWhat changed in this step (cutaway snapshot diff):")
-                    for line in diff.lines(in: b).prefix(20) { out("  " + line) }
+                    for line in SnapshotDiffReport.lines(diff, in: b).prefix(20) { out("  " + line) }
                 }
             }
             previous = current
@@ -129,7 +142,7 @@ public final class LessonRunner {
         let total = outcome.checksPassed + outcome.checksFailed
         out("\n" + (outcome.checksFailed == 0 ? "All \(total) checks passed." : "\(outcome.checksPassed) of \(total) checks passed."))
         if outcome.keyLinesMissing > 0 {
-            out("\(outcome.keyLinesMissing) key line(s) of the lesson's output excerpts did not appear: the lesson text no longer matches what the commands print.")
+            out("\(Count.of(outcome.keyLinesMissing, "key line")) of the lesson's output excerpts did not appear: the lesson text no longer matches what the commands print.")
         }
         if !outcome.pictures.isEmpty { out("Pictures and per-step snapshots are in \(options.outputDirectory)/") }
         return outcome

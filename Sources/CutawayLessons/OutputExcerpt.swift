@@ -9,11 +9,13 @@ import Foundation
 /// from run to run, and `…` for any characters, also none. The line must match a whole output
 /// line (leading and trailing blanks ignored).
 public struct OutputExcerpt: Sendable, Equatable {
+    /// What ends a key line.
     public static let keyMarker = " ◀"
 
     /// The excerpt as written (markers included).
     public var lines: [String]
 
+    /// The excerpt of these lines, as written.
     public init(lines: [String]) { self.lines = lines }
 
     /// The key lines, markers removed.

@@ -5,6 +5,7 @@ import Glibc
 
 /// Ctrl-C, SIGTERM or SIGHUP arrived while a lesson ran; its sandbox has been ended.
 public struct LessonInterrupted: Error, CustomStringConvertible {
+    /// The signal number (SIGINT, SIGTERM or SIGHUP).
     public var signal: Int32
     public var description: String { "lesson interrupted by signal \(signal); its sandbox is gone (nothing was left behind)" }
 }

@@ -8,10 +8,14 @@ import Foundation
 /// bytes are not valid UTF-8, a sibling field `<name>Base64` with the exact bytes
 /// (see ``AnyCodingKey`` and the README's JSON contract).
 public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The exact bytes.
     public var bytes: [UInt8]
 
+    /// These bytes.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// The bytes of any byte sequence (a slice of a read buffer, for example).
     public init<S: Sequence>(_ bytes: S) where S.Element == UInt8 { self.bytes = Array(bytes) }
+    /// The UTF-8 bytes of `string`.
     public init(_ string: String) { self.bytes = Array(string.utf8) }
     public init(stringLiteral value: String) { self.init(value) }
 
@@ -20,7 +24,9 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
         String(validating: bytes, as: UTF8.self)
     }
 
+    /// True when the bytes are valid UTF-8 (JSON then needs no `<name>Base64` sibling).
     public var isValidUTF8: Bool { utf8String != nil }
+    /// True for no bytes.
     public var isEmpty: Bool { bytes.isEmpty }
 
     /// A string for JSON: invalid sequences become U+FFFD (the exact bytes go to `<name>Base64`).
@@ -37,10 +43,12 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
         return TerminalText.escape(text)
     }
 
+    /// The bytes in base64 (RFC 4648), for the `<name>Base64` JSON fields.
     public var base64: String { Data(bytes).base64EncodedString() }
 
     public static func < (lhs: ByteString, rhs: ByteString) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 
+    /// True when the bytes start with `prefix`'s bytes.
     public func hasPrefix(_ prefix: ByteString) -> Bool { bytes.starts(with: prefix.bytes) }
 }
 
@@ -49,6 +57,7 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
 public struct AnyCodingKey: CodingKey, Hashable, ExpressibleByStringLiteral {
     public var stringValue: String
     public var intValue: Int? { nil }
+    /// The key called `string`.
     public init(_ string: String) { stringValue = string }
     public init(stringValue: String) { self.stringValue = stringValue }
     public init?(intValue: Int) { return nil }
@@ -71,6 +80,16 @@ extension KeyedEncodingContainer where K == AnyCodingKey {
         }
     }
 
+    /// Writes `name` as ``encode(_:named:)`` does, or JSON `null` when absent.
+    public mutating func encodeOrNull(_ value: ByteString?, named name: String) throws {
+        if let value { try encode(value, named: name) } else { try encodeNil(forKey: AnyCodingKey(name)) }
+    }
+
+    /// Writes `name` as ``encode(_:named:)`` does, or JSON `null` when absent.
+    public mutating func encodeOrNull(_ values: [ByteString]?, named name: String) throws {
+        if let values { try encode(values, named: name) } else { try encodeNil(forKey: AnyCodingKey(name)) }
+    }
+
     /// Writes an optional value as JSON `null` when absent (the JSON contract wants the key present).
     public mutating func encodeOrNull<T: Encodable>(_ value: T?, forKey key: String) throws {
         if let value { try encode(value, forKey: AnyCodingKey(key)) } else { try encodeNil(forKey: AnyCodingKey(key)) }
@@ -89,6 +108,8 @@ extension KeyedDecodingContainer where K == AnyCodingKey {
         return ByteString(try decode(String.self, forKey: AnyCodingKey(name)))
     }
 
+    /// Reads what ``KeyedEncodingContainer/encode(_:named:)`` wrote for an array, exact bytes
+    /// first (`nameBase64`, when present, holds every element).
     public func decodeBytesArray(named name: String) throws -> [ByteString] {
         if let raw = try decodeIfPresent([String].self, forKey: AnyCodingKey(name + "Base64")) {
             return try raw.map { item in
@@ -101,10 +122,24 @@ extension KeyedDecodingContainer where K == AnyCodingKey {
         return try decode([String].self, forKey: AnyCodingKey(name)).map { ByteString($0) }
     }
 
+    /// Reads what ``KeyedEncodingContainer/encodeOrNull(_:named:)`` wrote: nil
+    /// when the key is absent or `null`.
+    public func decodeBytesIfPresent(named name: String) throws -> ByteString? {
+        try contains(AnyCodingKey(name)) && !decodeNil(forKey: AnyCodingKey(name)) ? decodeBytes(named: name) : nil
+    }
+
+    /// Reads what ``KeyedEncodingContainer/encodeOrNull(_:named:)`` wrote:
+    /// nil when the key is absent or `null`.
+    public func decodeBytesArrayIfPresent(named name: String) throws -> [ByteString]? {
+        try contains(AnyCodingKey(name)) && !decodeNil(forKey: AnyCodingKey(name)) ? decodeBytesArray(named: name) : nil
+    }
+
+    /// `decode(_:forKey:)` with the key given as a string.
     public func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
         try decode(type, forKey: AnyCodingKey(key))
     }
 
+    /// `decodeIfPresent(_:forKey:)` with the key given as a string.
     public func decodeIfPresent<T: Decodable>(_ type: T.Type, _ key: String) throws -> T? {
         try decodeIfPresent(type, forKey: AnyCodingKey(key))
     }
@@ -135,21 +170,6 @@ public enum TerminalText {
     /// A whole output (a report, a message): like ``escape(_:)`` but newlines and tabs stay,
     /// because the text's own layout uses them. Escaping twice changes nothing.
     public static func escapeKeepingLines(_ text: String) -> String { escape(text, keeping: ["\n", "\t"]) }
-
-    /// JSON text (already escaped by JSONEncoder, which leaves DEL, C1 and bidi controls raw):
-    /// those become JSON escapes `\u00HH`/`\uHHHH`, the same string to a JSON reader.
-    public static func escapeJSON(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" && $0 != "\t" }) else { return json }
-        var out = String.UnicodeScalarView()
-        for scalar in json.unicodeScalars {
-            if isUnsafe(scalar) && scalar != "\n" && scalar != "\t" {
-                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
-            } else {
-                out.append(scalar)
-            }
-        }
-        return String(out)
-    }
 
     private static func escape(_ text: String, keeping: Set<Unicode.Scalar>) -> String {
         guard text.unicodeScalars.contains(where: { isUnsafe($0) && !keeping.contains($0) }) else { return text }

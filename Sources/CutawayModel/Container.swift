@@ -1,13 +1,27 @@
 /// A container as a container engine records it on disk, tied to the live kernel objects
 /// (its PID 1, its namespaces) where it is running.
 public struct Container: Sendable, Hashable, Codable {
-    public enum Engine: String, Sendable, Codable, CaseIterable { case docker, podman, containerd }
+    /// The container engine whose store recorded the container.
+    public enum Engine: String, Sendable, Codable, CaseIterable {
+        /// Docker (dockerd), overlay2 storage.
+        case docker
+        /// podman / containers-storage, overlay driver.
+        case podman
+        /// containerd with its overlayfs snapshotter (Kubernetes' containers are in its
+        /// namespace `k8s.io`).
+        case containerd
+    }
 
+    /// The engine whose store holds the container's record.
     public var engine: Engine
+    /// The engine's id: 64 hex digits for Docker and podman; whatever its creator chose for
+    /// containerd (Kubernetes uses 64 hex digits too).
     public var id: String
+    /// The engine's name for it (Docker's without the leading `/`; containerd's is its id).
     public var name: String
     /// The image name (e.g. `cutaway-demo:3steps`), where recorded.
     public var image: String?
+    /// The image's id in the engine's store (`sha256:…` for Docker, the hex id for podman).
     public var imageID: String?
     /// Host pid of the container's PID 1, when running.
     public var pid: Int32?
@@ -18,6 +32,7 @@ public struct Container: Sendable, Hashable, Codable {
     public var layers: [OverlayLayer]
     /// Where the engine mounts the overlay; the container's `/` after pivot_root.
     public var mergedDir: String?
+    /// The overlay's `workdir` (Documentation/filesystems/overlayfs.rst), where the engine keeps it.
     public var workDir: String?
     /// Host paths the engine bind-mounts into the container (before pivot_root).
     public var bindMounts: [BindMount]
@@ -36,8 +51,16 @@ public struct Container: Sendable, Hashable, Codable {
     /// rootless podman store, or why the store is not trusted. nil for a root-owned store.
     public var storeOwner: String?
 
-    public enum Role: String, Sendable, Codable { case sandbox, container }
+    /// A pod's sandbox (its pause container) or an ordinary container (see ``role``).
+    public enum Role: String, Sendable, Codable {
+        /// A pod's sandbox: the pause container whose namespaces the pod's containers join.
+        case sandbox
+        /// An ordinary container.
+        case container
+    }
 
+    /// A container as read from an engine's store; namespaces and pod are filled in by the reader
+    /// where the container runs and belongs to a pod.
     public init(engine: Engine, id: String, name: String, image: String? = nil, imageID: String? = nil, pid: Int32? = nil,
                 storeRoot: String, layers: [OverlayLayer] = [], mergedDir: String? = nil, workDir: String? = nil,
                 bindMounts: [BindMount] = [], namespaces: [NamespaceType: UInt64] = [:], engineNamespace: String? = nil,
@@ -64,17 +87,24 @@ public struct Container: Sendable, Hashable, Codable {
 /// A Kubernetes pod as the CRI records it in each of its containers' annotations
 /// (`io.kubernetes.cri.sandbox-namespace`, `…sandbox-name`, `…sandbox-id`).
 public struct PodRef: Sendable, Hashable, Codable {
+    /// The Kubernetes namespace of the pod (`io.kubernetes.cri.sandbox-namespace`).
     public var namespace: String
+    /// The pod's name (`io.kubernetes.cri.sandbox-name`).
     public var name: String
+    /// The container id of the pod's sandbox (`io.kubernetes.cri.sandbox-id`).
     public var sandboxID: String
+    /// A pod named by these three annotations.
     public init(namespace: String, name: String, sandboxID: String) { self.namespace = namespace; self.name = name; self.sandboxID = sandboxID }
 }
 
 /// A pod: its sandbox (which holds the net, ipc and uts namespaces its containers join) and
 /// its containers, grouped from the containers' `pod` fields.
 public struct Pod: Sendable, Hashable {
+    /// Which pod.
     public var ref: PodRef
+    /// The sandbox container, where its record was found.
     public var sandbox: Container?
+    /// The pod's app containers, sorted by their names in the pod.
     public var containers: [Container]
 
     /// Every pod among `containers`, sorted by namespace and name; members keep their order.
@@ -141,24 +171,33 @@ extension Container {
 
 /// `-v SOURCE:DESTINATION`: a host path bind-mounted into the container.
 public struct BindMount: Sendable, Hashable, Codable {
+    /// The host path (the `SOURCE` of `-v`).
     public var source: String
+    /// Where it appears inside the container.
     public var destination: String
+    /// Mounted read-only (`-v SOURCE:DESTINATION:ro`).
     public var readOnly: Bool
+    /// A bind mount from `source` on the host to `destination` in the container.
     public init(source: String, destination: String, readOnly: Bool) { self.source = source; self.destination = destination; self.readOnly = readOnly }
 }
 
 /// An image: a stack of read-only layers, one per file-changing build step.
 public struct EngineImage: Sendable, Hashable, Codable {
+    /// The engine whose store holds the image.
     public var engine: Container.Engine
+    /// The image's id in the engine's store (the digest of its config for Docker and podman).
     public var id: String
+    /// The names that point to it (`cutaway-demo:3steps`); empty for an untagged image.
     public var names: [String]
     /// Top first, all `lower`.
     public var layers: [OverlayLayer]
+    /// The engine's store the image was read from.
     public var storeRoot: String
     /// containerd's namespace of the image record; nil for Docker and podman.
     public var engineNamespace: String?
     /// containerd: the digest its name points to (a manifest or an index), as `ctr images ls` shows it.
     public var targetDigest: String?
+    /// An image as read from an engine's store.
     public init(engine: Container.Engine, id: String, names: [String], layers: [OverlayLayer], storeRoot: String,
                 engineNamespace: String? = nil, targetDigest: String? = nil) {
         self.engine = engine; self.id = id; self.names = names; self.layers = layers; self.storeRoot = storeRoot

@@ -9,6 +9,7 @@ import Foundation
 /// `q/../../../tmp/x` becomes `q-tmp-x` and containerd's `moby/3f2a…` becomes `moby-3f2a…`:
 /// one plain path component, never hidden, never `.` or `..`.
 public enum FileNameSanitiser {
+    /// `text` as one safe path component, by the rules above.
     public static func component(_ text: String) -> String {
         let mapped = text.unicodeScalars.map { s -> Character in
             (s.properties.isAlphabetic && s.isASCII) || ("0"..."9").contains(s) || s == "." || s == "_" || s == "-" ? Character(s) : "-"

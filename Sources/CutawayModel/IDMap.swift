@@ -5,14 +5,19 @@
 /// the parent namespace: cutaway reads from its own (normally the initial) namespace, so
 /// `outside` is a host id.
 public struct IDMapRange: Sendable, Hashable, Codable {
+    /// The first id of the range inside the namespace (field 1 of the line).
     public var inside: UInt32
+    /// The first id of the range outside: in the reader's user namespace (field 2).
     public var outside: UInt32
+    /// How many ids the range maps (field 3).
     public var count: UInt32
 
+    /// The line `inside outside count`.
     public init(inside: UInt32, outside: UInt32, count: UInt32) { self.inside = inside; self.outside = outside; self.count = count }
 
     /// `0 0 4294967295`: the identity map of the initial user namespace.
     public var isIdentity: Bool { inside == outside }
+    /// `0 0 4294967295` exactly: every id maps to itself, as in the initial user namespace.
     public var isFullIdentity: Bool { inside == 0 && outside == 0 && count == UInt32.max }
 
     /// Maps an inside id to the outside, or nil when outside this range.
@@ -27,21 +32,26 @@ public struct IDMapRange: Sendable, Hashable, Codable {
         return inside + (id - outside)
     }
 
+    /// The last id of the range inside.
     public var lastInside: UInt32 { UInt32(UInt64(inside) + UInt64(count) - 1) }
+    /// The last id of the range outside.
     public var lastOutside: UInt32 { UInt32(UInt64(outside) + UInt64(count) - 1) }
 }
 
 /// The uid/gid maps and setgroups state of one user namespace.
 public struct UserNamespaceIDMaps: Sendable, Hashable, Codable {
+    /// The nsfs inode of the user namespace.
     public var userNamespace: UInt64
     /// The process whose map files were read.
     public var readFrom: Int32
-    /// Empty when the namespace's maps were never written (ids map to the overflow id 65534).
+    /// `/proc/PID/uid_map`; empty when never written (ids map to the overflow uid 65534).
     public var uidMap: [IDMapRange]
+    /// `/proc/PID/gid_map`; empty when never written (ids map to the overflow gid 65534).
     public var gidMap: [IDMapRange]
     /// `/proc/PID/setgroups`: `allow` or `deny`; nil where unreadable.
     public var setgroups: String?
 
+    /// The maps of user namespace `userNamespace`, as read through process `readFrom`.
     public init(userNamespace: UInt64, readFrom: Int32, uidMap: [IDMapRange], gidMap: [IDMapRange], setgroups: String?) {
         self.userNamespace = userNamespace; self.readFrom = readFrom; self.uidMap = uidMap; self.gidMap = gidMap; self.setgroups = setgroups
     }

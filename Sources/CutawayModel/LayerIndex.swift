@@ -10,9 +10,25 @@ import Musl
 /// sorted bytewise by name, so that the resolver merges directories the way overlayfs'
 /// readdir does, one directory at a time, and finds a name by binary search.
 public struct LayerIndex: Sendable {
+    /// What one name in a layer is: its kind and the overlay markers on it
+    /// (Documentation/filesystems/overlayfs.rst, "whiteouts and opaque directories").
     public struct Entry: Sendable, Hashable {
-        public enum Kind: String, Sendable, Codable { case file, dir, symlink, other, whiteout }
+        /// What `lstat` says it is; `whiteout` for a character device 0/0 or an xattr whiteout.
+        public enum Kind: String, Sendable, Codable {
+                /// A regular file.
+                case file
+                /// A directory.
+                case dir
+                /// A symbolic link.
+                case symlink
+                /// A device, fifo or socket (not a whiteout).
+                case other
+                /// A whiteout: a character device 0/0, or a zero-size file with `overlay.whiteout`.
+                case whiteout
+            }
+        /// Regular file, directory, symlink, whiteout or anything else (device, fifo, socket).
         public var kind: Kind
+        /// `st_size` of a regular file; 0 for everything else.
         public var size: Int64
         /// `overlay.opaque=y`: hides everything below this directory.
         public var opaque: Bool
@@ -26,6 +42,7 @@ public struct LayerIndex: Sendable {
         /// True for a whiteout made as a zero-size file with `overlay.whiteout` (not char 0/0).
         public var xattrWhiteout: Bool
 
+        /// An entry of `kind` with the given markers (none by default).
         public init(kind: Kind, size: Int64 = 0, opaque: Bool = false, hasXattrWhiteouts: Bool = false, redirect: ByteString? = nil,
                     metacopy: Bool = false, xattrWhiteout: Bool = false) {
             self.kind = kind; self.size = size; self.opaque = opaque; self.hasXattrWhiteouts = hasXattrWhiteouts
@@ -35,14 +52,18 @@ public struct LayerIndex: Sendable {
 
     /// One entry of the tree. The root (node 0) has an empty name and is its own parent.
     public struct Node: Sendable {
+        /// The entry's name in its directory (empty for the root).
         public var name: ByteString
+        /// What the entry is.
         public var entry: Entry
         /// Index of the directory that holds it.
         public var parent: Int32
         /// For a directory: its children are `nodes[firstChild ..< firstChild + childCount]`.
         public var firstChild: Int32 = 0
+        /// How many children a directory has.
         public var childCount: Int32 = 0
 
+        /// A node called `name` in directory `parent`, with no children yet.
         public init(name: ByteString, entry: Entry, parent: Int32) { self.name = name; self.entry = entry; self.parent = parent }
     }
 
@@ -87,6 +108,7 @@ public struct LayerIndex: Sendable {
         }
     }
 
+    /// The layer root's entry; nil when the layer could not be read.
     public var root: Entry? { nodes.first?.entry }
 
     /// Appends the children of directory `node` (sorted bytewise by name by the caller) and
@@ -120,6 +142,7 @@ public struct LayerIndex: Sendable {
 
     private static func counts(_ e: Entry) -> Int { e.kind == .file || e.kind == .symlink || e.kind == .other ? 1 : 0 }
 
+    /// The indexes of the children of directory `node` (empty for anything else).
     public func children(of node: Int) -> Range<Int> {
         let first = Int(nodes[node].firstChild)
         return first..<(first + Int(nodes[node].childCount))
@@ -150,6 +173,7 @@ public struct LayerIndex: Sendable {
         return node
     }
 
+    /// The entry at an absolute path inside the layer, or nil when there is none.
     public func entry(at path: ByteString) -> Entry? { node(at: path).map { nodes[$0].entry } }
 
     /// The absolute path of a node inside the layer.

@@ -12,6 +12,7 @@ public struct Mount: Sendable, Hashable, Codable {
     public var parentID: Int
     /// (3) st_dev of the filesystem.
     public var major: UInt32
+    /// (3) the minor half of st_dev.
     public var minor: UInt32
     /// (4) the directory of the filesystem that forms this mount's root: not `/` for bind mounts
     /// (findmnt's FSROOT). May end in `//deleted`.
@@ -38,6 +39,7 @@ public struct Mount: Sendable, Hashable, Codable {
     /// such as an overlay layer path stays inside its element).
     public var superOptions: [ByteString]
 
+    /// A mount with these fields (optional fields absent by default).
     public init(id: Int, parentID: Int, major: UInt32, minor: UInt32, root: ByteString, mountPoint: ByteString,
                 mountOptions: String, shared: Int? = nil, master: Int? = nil, propagateFrom: Int? = nil,
                 unbindable: Bool = false, otherOptionalFields: [String] = [], fsType: ByteString, source: ByteString,
@@ -48,6 +50,7 @@ public struct Mount: Sendable, Hashable, Codable {
         self.fsType = fsType; self.source = source; self.superOptions = superOptions
     }
 
+    /// Field (3) as mountinfo prints it: `MAJOR:MINOR`.
     public var majorMinor: String { "\(major):\(minor)" }
 
     /// The super options joined with commas, as one decoded string.
@@ -129,6 +132,7 @@ public struct MountTable: Sendable, Hashable, Codable {
     /// Mounts in the kernel's order.
     public var mounts: [Mount]
 
+    /// The table of mount namespace `mountNamespace`, read through process `readFrom`.
     public init(mountNamespace: UInt64, readFrom: Int32, mounts: [Mount]) {
         self.mountNamespace = mountNamespace; self.readFrom = readFrom; self.mounts = mounts
     }

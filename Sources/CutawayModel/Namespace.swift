@@ -4,6 +4,7 @@
 /// namespace dies, so a namespace's `id` (NS_GET_ID, Linux 6.11+, never reused) is kept
 /// where the kernel has it, for comparing snapshots taken at different times.
 public struct Namespace: Codable, Sendable, Hashable {
+    /// Which of the eight namespace types it is.
     public var type: NamespaceType
     /// The nsfs inode, as in `readlink /proc/PID/ns/TYPE` = `TYPE:[INODE]`.
     public var inode: UInt64
@@ -29,6 +30,7 @@ public struct Namespace: Codable, Sendable, Hashable {
     /// Why a relation is missing (e.g. "parent: outside the reader's user namespace").
     public var notes: [String]
 
+    /// A namespace with these facts (no members, holders or notes by default).
     public init(type: NamespaceType, inode: UInt64, id: UInt64? = nil, parent: UInt64? = nil, owner: UInt64? = nil,
                 ownerUID: UInt32? = nil, pids: [Int32] = [], threads: [Int32] = [], holders: [NamespaceHolder] = [],
                 hidden: Bool = false, notes: [String] = []) {
@@ -57,7 +59,19 @@ public struct Namespace: Codable, Sendable, Hashable {
 
 /// Something other than a member process that keeps a namespace alive.
 public struct NamespaceHolder: Codable, Sendable, Hashable {
-    public enum Kind: String, Codable, Sendable { case bindMount, openFD, pidForChildren, timeForChildren }
+    /// How it keeps the namespace alive: a bind mount of its nsfs file (`ip netns add` makes one),
+    /// an open file descriptor, or a process's `pid_for_children`/`time_for_children` link.
+    public enum Kind: String, Codable, Sendable {
+        /// A bind mount of its nsfs file (e.g. `/run/netns/NAME`).
+        case bindMount
+        /// A process holds an open file descriptor to it.
+        case openFD
+        /// A process's `pid_for_children` link: its next children will be in it.
+        case pidForChildren
+        /// A process's `time_for_children` link.
+        case timeForChildren
+    }
+    /// Which kind of holder.
     public var kind: Kind
     /// The process through which it was found: the fd owner, the process whose
     /// `*_for_children` link points here, or a process in the mount namespace holding the bind mount.
@@ -66,10 +80,12 @@ public struct NamespaceHolder: Codable, Sendable, Hashable {
     public var fd: Int32?
     /// Mount point of the bind mount (e.g. `/run/netns/blue`), for `bindMount`.
     public var path: ByteString?
-    /// The mount namespace whose mount table has the bind mount, and the mount's id there.
+    /// The mount namespace whose mount table has the bind mount, for `bindMount`.
     public var mountNamespace: UInt64?
+    /// The bind mount's id in that table (mountinfo field 1), for `bindMount`.
     public var mountID: Int?
 
+    /// A holder of `kind`, found through process `pid`.
     public init(kind: Kind, pid: Int32, fd: Int32? = nil, path: ByteString? = nil, mountNamespace: UInt64? = nil, mountID: Int? = nil) {
         self.kind = kind; self.pid = pid; self.fd = fd; self.path = path; self.mountNamespace = mountNamespace; self.mountID = mountID
     }
@@ -79,7 +95,7 @@ public struct NamespaceHolder: Codable, Sendable, Hashable {
         kind = try c.decode(Kind.self, "kind")
         pid = try c.decode(Int32.self, "pid")
         fd = try c.decodeIfPresent(Int32.self, "fd")
-        path = try c.contains(AnyCodingKey("path")) && !c.decodeNil(forKey: AnyCodingKey("path")) ? c.decodeBytes(named: "path") : nil
+        path = try c.decodeBytesIfPresent(named: "path")
         mountNamespace = try c.decodeIfPresent(UInt64.self, "mountNamespace")
         mountID = try c.decodeIfPresent(Int.self, "mountID")
     }
@@ -89,7 +105,7 @@ public struct NamespaceHolder: Codable, Sendable, Hashable {
         try c.encode(kind, forKey: "kind")
         try c.encode(pid, forKey: "pid")
         try c.encodeOrNull(fd, forKey: "fd")
-        if let path { try c.encode(path, named: "path") } else { try c.encodeNil(forKey: "path") }
+        try c.encodeOrNull(path, named: "path")
         try c.encodeOrNull(mountNamespace, forKey: "mountNamespace")
         try c.encodeOrNull(mountID, forKey: "mountID")
     }

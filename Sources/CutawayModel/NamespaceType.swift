@@ -1,25 +1,7 @@
 /// The eight namespace types of namespaces(7), named as in `/proc/PID/ns/TYPE`.
 public enum NamespaceType: String, Codable, CaseIterable, Sendable, Comparable, CodingKeyRepresentable {
+    /// The name of the type's link in `/proc/PID/ns` (namespaces(7)).
     case cgroup, ipc, mnt, net, pid, time, user, uts
-
-    /// The `CLONE_NEW*` flag that NS_GET_NSTYPE returns (ioctl_ns(2)).
-    public var cloneFlag: Int32 {
-        switch self {
-        case .cgroup: 0x0200_0000
-        case .ipc: 0x0800_0000
-        case .mnt: 0x0002_0000
-        case .net: 0x4000_0000
-        case .pid: 0x2000_0000
-        case .time: 0x0000_0080
-        case .user: 0x1000_0000
-        case .uts: 0x0400_0000
-        }
-    }
-
-    public init?(cloneFlag: Int32) {
-        guard let match = NamespaceType.allCases.first(where: { $0.cloneFlag == cloneFlag }) else { return nil }
-        self = match
-    }
 
     /// Only pid and user namespaces form a parent hierarchy (NS_GET_PARENT).
     public var isHierarchical: Bool { self == .pid || self == .user }
@@ -41,6 +23,21 @@ public enum NamespaceType: String, Codable, CaseIterable, Sendable, Comparable, 
         case .time: "boot and monotonic clocks"
         case .user: "user and group IDs"
         case .uts: "hostname and NIS domain name"
+        }
+    }
+
+    /// The type's `CLONE_NEW*` flag (clone(2), setns(2); values from linux/sched.h): what
+    /// `setns(fd, nstype)` is given to check that `fd` is a namespace of this type.
+    public var cloneFlag: Int32 {
+        switch self {
+        case .cgroup: 0x0200_0000
+        case .ipc: 0x0800_0000
+        case .mnt: 0x0002_0000
+        case .net: 0x4000_0000
+        case .pid: 0x2000_0000
+        case .time: 0x0000_0080
+        case .user: 0x1000_0000
+        case .uts: 0x0400_0000
         }
     }
 }

@@ -8,10 +8,12 @@ public struct NetworkNamespace: Sendable, Hashable, Codable {
     /// The main table (254) of IPv4, then of IPv6, in the kernel's dump order.
     public var routes: [Route]
 
+    /// What was read in the network namespace with inode `namespace`.
     public init(namespace: UInt64, interfaces: [NetworkInterface] = [], routes: [Route] = []) {
         self.namespace = namespace; self.interfaces = interfaces; self.routes = routes
     }
 
+    /// The device with ifindex `index` in this namespace, if there is one.
     public func interface(index: Int32) -> NetworkInterface? { interfaces.first { $0.index == index } }
 
     enum CodingKeys: String, CodingKey { case namespace, interfaces, routes }
@@ -30,6 +32,7 @@ public struct NetworkInterface: Sendable, Hashable, Codable {
     public var up: Bool
     /// The link-layer address (IFLA_ADDRESS) as colon-separated hex, or nil when it has none.
     public var mac: String?
+    /// The maximum transmission unit in bytes (IFLA_MTU).
     public var mtu: Int
     /// IPv4 then IPv6, as CIDR (`10.77.1.1/24`, `fe80::1/64`), in the kernel's order.
     public var addresses: [String]
@@ -40,6 +43,7 @@ public struct NetworkInterface: Sendable, Hashable, Codable {
     /// Why something about the device is unknown (e.g. its peer's namespace).
     public var notes: [String]
 
+    /// A device as RTM_NEWLINK and RTM_NEWADDR messages describe it.
     public init(name: ByteString, index: Int32, kind: String, up: Bool, mac: String? = nil, mtu: Int, addresses: [String] = [],
                 peer: InterfacePeer? = nil, master: ByteString? = nil, notes: [String] = []) {
         self.name = name; self.index = index; self.kind = kind; self.up = up; self.mac = mac; self.mtu = mtu
@@ -56,7 +60,7 @@ public struct NetworkInterface: Sendable, Hashable, Codable {
         mtu = try c.decode(Int.self, "mtu")
         addresses = try c.decode([String].self, "addresses")
         peer = try c.decodeIfPresent(InterfacePeer.self, "peer")
-        master = try c.contains("master") && !c.decodeNil(forKey: "master") ? c.decodeBytes(named: "master") : nil
+        master = try c.decodeBytesIfPresent(named: "master")
         notes = try c.decodeIfPresent([String].self, "notes") ?? []
     }
 
@@ -70,7 +74,7 @@ public struct NetworkInterface: Sendable, Hashable, Codable {
         try c.encode(mtu, forKey: "mtu")
         try c.encode(addresses, forKey: "addresses")
         try c.encodeOrNull(peer, forKey: "peer")
-        if let master { try c.encode(master, named: "master") } else { try c.encodeNil(forKey: "master") }
+        try c.encodeOrNull(master, named: "master")
         try c.encode(notes, forKey: "notes")
     }
 }
@@ -85,19 +89,20 @@ public struct InterfacePeer: Sendable, Hashable, Codable {
     /// The peer's ifindex in its own namespace (IFLA_LINK).
     public var index: Int32
 
+    /// The peer with ifindex `index` in namespace `namespace`, called `name` there.
     public init(namespace: UInt64?, name: ByteString?, index: Int32) { self.namespace = namespace; self.name = name; self.index = index }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         namespace = try c.decodeIfPresent(UInt64.self, "namespace")
-        name = try c.contains("name") && !c.decodeNil(forKey: "name") ? c.decodeBytes(named: "name") : nil
+        name = try c.decodeBytesIfPresent(named: "name")
         index = try c.decode(Int32.self, "index")
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: AnyCodingKey.self)
         try c.encodeOrNull(namespace, forKey: "namespace")
-        if let name { try c.encode(name, named: "name") } else { try c.encodeNil(forKey: "name") }
+        try c.encodeOrNull(name, named: "name")
         try c.encode(index, forKey: "index")
     }
 }
@@ -113,6 +118,7 @@ public struct Route: Sendable, Hashable, Codable {
     /// RTN_* type when it is not `unicast`: `blackhole`, `unreachable`, `prohibit`, …
     public var type: String
 
+    /// A route to `destination` (a unicast route by default).
     public init(destination: String, gateway: String? = nil, device: ByteString? = nil, type: String = "unicast") {
         self.destination = destination; self.gateway = gateway; self.device = device; self.type = type
     }
@@ -121,7 +127,7 @@ public struct Route: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         destination = try c.decode(String.self, "destination")
         gateway = try c.decodeIfPresent(String.self, "gateway")
-        device = try c.contains("device") && !c.decodeNil(forKey: "device") ? c.decodeBytes(named: "device") : nil
+        device = try c.decodeBytesIfPresent(named: "device")
         type = try c.decodeIfPresent(String.self, "type") ?? "unicast"
     }
 
@@ -129,7 +135,7 @@ public struct Route: Sendable, Hashable, Codable {
         var c = encoder.container(keyedBy: AnyCodingKey.self)
         try c.encode(destination, forKey: "destination")
         try c.encodeOrNull(gateway, forKey: "gateway")
-        if let device { try c.encode(device, named: "device") } else { try c.encodeNil(forKey: "device") }
+        try c.encodeOrNull(device, named: "device")
         try c.encode(type, forKey: "type")
     }
 }

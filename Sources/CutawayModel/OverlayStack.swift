@@ -1,20 +1,24 @@
 /// One OverlayFS mount as its super options describe it (Documentation/filesystems/overlayfs.rst):
 /// the layers top-down, the work directory and the switches.
 public struct OverlayStack: Sendable, Hashable, Codable {
-    /// The mount namespace and mount id of the overlay mount.
+    /// The mount namespace whose mount table has the overlay mount.
     public var mountNamespace: UInt64
+    /// The overlay mount's id in that table (mountinfo field 1).
     public var mountID: Int
     /// The merged directory (the overlay's mount point), relative to the reader's root.
     public var mergedDir: ByteString
     /// Top first: the upper layer (if any), the lower layers (`lowerdir=A:B`: A is on top),
     /// then the data-only layers.
     public var layers: [OverlayLayer]
+    /// `workdir=`: the empty directory on the upper layer's file system that overlayfs uses to
+    /// prepare files before moving them up; nil for a read-only overlay (no upper layer).
     public var workDir: ByteString?
     /// Every other option, as `key` or `key=value` (e.g. `redirect_dir=on`, `userxattr`, `uuid=on`).
     public var switches: [String]
     /// Layers were given one per `lowerdir+=` option (new mount API, Linux 6.8+).
     public var usesLayerAppendOptions: Bool
 
+    /// A stack with these layers and options, as parsed from one overlay mount.
     public init(mountNamespace: UInt64, mountID: Int, mergedDir: ByteString, layers: [OverlayLayer], workDir: ByteString?,
                 switches: [String], usesLayerAppendOptions: Bool) {
         self.mountNamespace = mountNamespace; self.mountID = mountID; self.mergedDir = mergedDir; self.layers = layers
@@ -24,6 +28,7 @@ public struct OverlayStack: Sendable, Hashable, Codable {
     /// With `userxattr` the markers are `user.overlay.*`, otherwise `trusted.overlay.*`.
     public var usesUserXattrs: Bool { switches.contains("userxattr") }
 
+    /// The upper (read-write) layer; nil for a read-only overlay.
     public var upper: OverlayLayer? { layers.first { $0.role == .upper } }
 
     /// Whether the kernel follows `overlay.metacopy` files of this stack to their data below:
@@ -39,6 +44,7 @@ public struct OverlayStack: Sendable, Hashable, Codable {
 
 /// One layer of an overlay stack.
 public struct OverlayLayer: Sendable, Hashable, Codable {
+    /// What a layer is to the overlay: the one written to, one read, or one that only holds data.
     public enum Role: String, Sendable, Codable {
         /// `upperdir`: read-write; every write through the merged dir lands here.
         case upper
@@ -49,6 +55,7 @@ public struct OverlayLayer: Sendable, Hashable, Codable {
         case data
     }
 
+    /// Upper, lower or data-only.
     public var role: Role
     /// The path as the mount options give it, decoded and unescaped.
     public var path: ByteString
@@ -58,10 +65,12 @@ public struct OverlayLayer: Sendable, Hashable, Codable {
     /// Filled in when a container engine's records name the layer.
     public var engine: EngineLayerInfo?
 
+    /// A layer at `path` with this role.
     public init(role: Role, path: ByteString, resolvedPath: ByteString? = nil, engine: EngineLayerInfo? = nil) {
         self.role = role; self.path = path; self.resolvedPath = resolvedPath; self.engine = engine
     }
 
+    /// True when the mount options gave the path relative to the mounter's working directory.
     public var isRelative: Bool { path.bytes.first != UInt8(ascii: "/") }
 }
 
@@ -78,6 +87,7 @@ public struct EngineLayerInfo: Sendable, Hashable, Codable {
     /// e.g. "container layer", "init layer", "image layer 2 of 4".
     public var note: String?
 
+    /// What an engine's record says about one layer.
     public init(layerID: String, diffID: String? = nil, createdBy: String? = nil, size: Int64? = nil, note: String? = nil) {
         self.layerID = layerID; self.diffID = diffID; self.createdBy = createdBy; self.size = size; self.note = note
     }
@@ -90,7 +100,7 @@ extension OverlayStack {
         mountID = try c.decode(Int.self, "mountId")
         mergedDir = try c.decodeBytes(named: "mergedDir")
         layers = try c.decode([OverlayLayer].self, "layers")
-        workDir = try c.decodeNil(forKey: "workDir") ? nil : c.decodeBytes(named: "workDir")
+        workDir = try c.decodeBytesIfPresent(named: "workDir")
         switches = try c.decode([String].self, "switches")
         usesLayerAppendOptions = try c.decode(Bool.self, "usesLayerAppendOptions")
     }
@@ -101,7 +111,7 @@ extension OverlayStack {
         try c.encode(mountID, forKey: "mountId")
         try c.encode(mergedDir, named: "mergedDir")
         try c.encode(layers, forKey: "layers")
-        if let workDir { try c.encode(workDir, named: "workDir") } else { try c.encodeNil(forKey: "workDir") }
+        try c.encodeOrNull(workDir, named: "workDir")
         try c.encode(switches, forKey: "switches")
         try c.encode(usesLayerAppendOptions, forKey: "usesLayerAppendOptions")
     }

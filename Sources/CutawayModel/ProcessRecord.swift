@@ -1,7 +1,10 @@
 /// One process as read from `/proc/PID/{status,stat,comm,cmdline,ns/*}` (proc_pid_status(5),
 /// proc_pid_stat(5)). Pids are as seen from the reader's pid namespace ("host pids").
 public struct ProcessRecord: Sendable, Hashable, Codable {
+    /// The process id in the reader's pid namespace.
     public var pid: Int32
+    /// The parent's pid (status `PPid:`), in the reader's pid namespace; 0 when the parent is
+    /// outside it.
     public var ppid: Int32
     /// `/proc/PID/comm`: the kernel's 15-byte task name.
     public var command: ByteString
@@ -9,6 +12,7 @@ public struct ProcessRecord: Sendable, Hashable, Codable {
     public var commandLine: [ByteString]
     /// Real, effective, saved and filesystem uid (status `Uid:`), in the reader's user namespace.
     public var uids: [UInt32]
+    /// Real, effective, saved and filesystem gid (status `Gid:`), in the reader's user namespace.
     public var gids: [UInt32]
     /// `NSpid:` — this pid in every pid namespace from the reader's down to the process's own.
     public var nsPID: [Int32]
@@ -18,12 +22,15 @@ public struct ProcessRecord: Sendable, Hashable, Codable {
     public var startTime: UInt64
     /// The namespace inode of each type this process is in (readable links only).
     public var namespaces: [NamespaceType: UInt64]
-    /// `pid_for_children` / `time_for_children`, where set and different from `namespaces`.
+    /// `/proc/PID/ns/pid_for_children`, where set and different from `namespaces[.pid]`
+    /// (after unshare(CLONE_NEWPID), before the first child).
     public var pidForChildren: UInt64?
+    /// `/proc/PID/ns/time_for_children`, where set and different from `namespaces[.time]`.
     public var timeForChildren: UInt64?
     /// Threads whose namespaces differ from the process's main thread.
     public var threads: [ThreadRecord]
 
+    /// A process with these fields (everything but the pid empty by default).
     public init(pid: Int32, ppid: Int32 = 0, command: ByteString = "", commandLine: [ByteString] = [], uids: [UInt32] = [],
                 gids: [UInt32] = [], nsPID: [Int32] = [], nsTGID: [Int32] = [], startTime: UInt64 = 0,
                 namespaces: [NamespaceType: UInt64] = [:], pidForChildren: UInt64? = nil, timeForChildren: UInt64? = nil,
@@ -73,7 +80,10 @@ public struct ProcessRecord: Sendable, Hashable, Codable {
 
 /// A thread (`/proc/PID/task/TID`) whose namespaces differ from its process's main thread.
 public struct ThreadRecord: Sendable, Hashable, Codable {
+    /// The thread id in the reader's pid namespace.
     public var tid: Int32
+    /// The namespace inode of each type this thread is in.
     public var namespaces: [NamespaceType: UInt64]
+    /// Thread `tid` in these namespaces.
     public init(tid: Int32, namespaces: [NamespaceType: UInt64]) { self.tid = tid; self.namespaces = namespaces }
 }

@@ -13,6 +13,7 @@ public enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
+    /// The 32-byte SHA-256 digest of `message`.
     public static func digest(_ message: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         var data = message
@@ -46,6 +47,7 @@ public enum SHA256 {
         return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) } }
     }
 
+    /// The digest of `message` in 64 lowercase hex digits, as OCI digests write it after `sha256:`.
     public static func hex(_ message: [UInt8]) -> String {
         digest(message).map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
     }

@@ -38,6 +38,7 @@ public struct Visibility: Sendable, Hashable, Codable {
     /// system was found, or none could be tied to them), and why.
     public var posixMessageQueuesUnknown: [UnreadNamespace] = []
 
+    /// Nothing hidden yet: every count zero; the scanner adds what it cannot read.
     public init() {}
 
     /// True when nothing was hidden from the reader (processes that exited do not count).
@@ -100,8 +101,10 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public var file: String
     /// 1-based line number, where the problem is in one line.
     public var line: Int?
+    /// What is wrong, in one sentence.
     public var message: String
 
+    /// A problem in `file` (at `line`, where it is in one line).
     public init(file: String, line: Int? = nil, message: String) { self.file = file; self.line = line; self.message = message }
 
     /// `FILE line N: what is wrong`.

@@ -1,6 +1,6 @@
 import CutawayModel
 
-/// What a container is made of, in the notes' terms (concept 12): image layers + its own
+/// What a container is made of: image layers + its own
 /// upper layer -> merged dir -> the root of its own mount namespace (pivot_root), host paths
 /// bind-mounted in, fresh namespaces (and those it shares with the host), its PID 1.
 public enum ContainerReport {
@@ -12,6 +12,8 @@ public enum ContainerReport {
         return (binds.filter { !kernelFS.contains($0.fsType) }, binds.filter { kernelFS.contains($0.fsType) })
     }
 
+    /// One line naming the container: engine, role, name and short id (or containerd's
+    /// `NAMESPACE/ID`), its pod, image and store owner, escaped for terminals.
     public static func title(_ c: Container) -> String {
         var s = "\(c.engine.rawValue) " + (c.role == .sandbox ? "pod sandbox" : "container") + " "
         s += c.name == c.id ? (c.engineNamespace.map { $0 + "/" } ?? "") + c.id : "\(c.name) (\(c.shortID))"
@@ -21,14 +23,17 @@ public enum ContainerReport {
         return TerminalText.escape(s)
     }
 
+    /// What the running container is made of, in text: its root mount and overlay layers, its
+    /// bind mounts, its namespaces (own or the host's) and its PID 1; for a stopped container,
+    /// one sentence saying so.
     public static func anatomy(_ c: Container, index: SnapshotIndex) -> String {
         var out = ""
         guard let pid = c.pid, let p = index.process(pid) else {
             return "The container is not running: no process has its overlay as root. Its layers are read from \(TerminalText.escape(c.storeRoot)).\n"
         }
         let mnt = p.namespaces[.mnt]
-        if let mnt, let table = index.mountTable(mnt), let root = table.mounts.last(where: { $0.mountPoint == "/" }) {
-            if root.fsType == "overlay" {
+        if let mnt, let table = index.mountTable(mnt), let root = table.rootMount {
+            if table.rootOverlay != nil {
                 out += "Its merged dir\(c.mergedDir.map { " \(TerminalText.escape($0))" } ?? "") is the container's / : the root mount of its mount namespace mnt:\(mnt) (the engine pivot_root'ed into it).\n"
             } else {
                 out += "Its root (/) in mnt:\(mnt) is a \(root.fsType) mount, not an overlay.\n"
@@ -40,7 +45,7 @@ public enum ContainerReport {
             }
             let masks = kernelMounts.count
             if masks > 0 {
-                out += "  and \(masks) bind mount\(masks == 1 ? "" : "s") of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
+                out += "  and \(Count.of(masks, "bind mount")) of kernel filesystems (masked /proc entries, its cgroup directories): `cutaway mounts --pid \(pid)` lists them\n"
             }
         } else {
             for b in c.bindMounts { out += "  engine record: \(TerminalText.escape(b.source)) -> \(TerminalText.escape(b.destination))\(b.readOnly ? " (read-only)" : "")\n" }
@@ -72,7 +77,7 @@ public enum ContainerReport {
         var out = "\n== Containers and pods\n\n"
         func line(_ c: Container) -> String {
             let state = c.pid.map { "PID 1 = host PID \($0)" } ?? "not running"
-            return "\(title(c)); \(c.layers.count) layers; \(state)\n"
+            return "\(title(c)); \(Count.of(c.layers.count, "layer")); \(state)\n"
         }
         for pod in Pod.group(snapshot.containers) {
             out += "pod \(pod.ref.namespace)/\(pod.ref.name) (sandbox \(pod.ref.sandboxID.prefix(12)))\n"

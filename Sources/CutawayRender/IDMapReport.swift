@@ -3,6 +3,8 @@ import CutawayModel
 /// `cutaway idmap`: the uid and gid maps along a process's user-namespace chain, range by
 /// range, with plain sentences (user_namespaces(7)).
 public enum IDMapReport {
+    /// The chain's levels, outermost first: each user namespace with its uid and gid ranges and
+    /// what they mean for the process.
     public static func render(_ chain: IDMapChain, index: SnapshotIndex) -> String {
         let p = index.process(chain.pid)
         var out = "User namespaces of pid \(chain.pid)\(p.map { " (\($0.command))" } ?? ""), outermost first. Outside ids are host ids.\n"

@@ -3,6 +3,8 @@ import CutawayModel
 /// `cutaway layers`: an overlay stack top-down, each layer with its real host path, and on
 /// request every file with the layer it comes from, or one path explained.
 public enum LayersReport {
+    /// `layer I (ROLE PATH)` for layer `i` (0 = top) of `stack`, with the build step that made
+    /// it where the engine recorded one.
     public static func layerName(_ i: Int, _ stack: OverlayStack) -> String {
         let l = stack.layers[i]
         var s = "layer \(i) (\(l.role.rawValue) \((l.resolvedPath ?? l.path).description))"
@@ -15,6 +17,10 @@ public enum LayersReport {
         id.hasSuffix("-init") ? id.prefix(12) + "-init" : String(id.prefix(12))
     }
 
+    /// The stack as a table, merged view first, then each layer top-down with its host path,
+    /// file and byte counts and what the engine recorded, then the work directory, the lookup
+    /// rule in a sentence and notes on layers that could not be read; `title` replaces the
+    /// default first line (the mount point and mount id).
     public static func render(_ inspection: OverlayInspection, title: String? = nil) -> String {
         let stack = inspection.stack
         var out = (title ?? "Overlay mounted at \(stack.mergedDir) (mount \(stack.mountID) in mnt:\(stack.mountNamespace))") + "\n"
@@ -41,6 +47,8 @@ public enum LayersReport {
         return out
     }
 
+    /// Every path of the merged view with the layer it comes from and the layers it hides, then
+    /// what each layer adds, changes and deletes.
     public static func files(_ inspection: OverlayInspection) -> String {
         var t = TextTable(headers: ["PATH", "TYPE", "LAYER", "HIDES"])
         for e in inspection.resolution.entries where e.path != "/" {
@@ -48,7 +56,7 @@ public enum LayersReport {
             if let d = e.dataLayer { hides += (hides.isEmpty ? "" : "; ") + "data from \(d)" }
             t.add([e.path.description, e.kind.rawValue, String(e.layer), hides])
         }
-        var out = "\nMerged view (\(inspection.resolution.entries.count - 1) entries):\n" + t.render()
+        var out = "\nMerged view (\(Count.of(inspection.resolution.entries.count - 1, "entry", "entries"))):\n" + t.render()
         for i in inspection.stack.layers.indices where inspection.stack.layers[i].role != .data {
             let c = inspection.resolution.changes(ofLayer: i)
             out += "\n\(layerName(i, inspection.stack)):\n"
@@ -65,6 +73,7 @@ public enum LayersReport {
         return ": " + shown + (paths.count > limit ? " … (+\(paths.count - limit))" : "")
     }
 
+    /// One path explained in a sentence: which layer provides it and what it hides, or what hides it.
     public static func explain(_ e: PathExplanation, _ stack: OverlayStack) -> String {
         let name = { (i: Int) in layerName(i, stack) }
         let p = e.path.description

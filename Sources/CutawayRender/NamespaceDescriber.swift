@@ -3,10 +3,12 @@ import CutawayModel
 /// The words cutaway uses for a namespace in every report: its name, its leader and what
 /// makes it special (PID 1's host pid, id maps, who holds it).
 public struct NamespaceDescriber: Sendable {
+    /// The snapshot the words are about.
     public let index: SnapshotIndex
     /// What cutaway's own namespaces are called: "host", or in a lesson "lesson sandbox".
     public let readerName: String
 
+    /// A describer over `index` that calls the reader's namespaces `readerName`.
     public init(index: SnapshotIndex, readerName: String = "host") { self.index = index; self.readerName = readerName }
 
     /// `net:4026531833`
@@ -40,6 +42,8 @@ public struct NamespaceDescriber: Sendable {
         return s
     }
 
+    /// One phrase per holder of `ns`: `held by bind mount /run/netns/blue`, `held by fd 3 of pid
+    /// 1234 sleep`, and so on.
     public func holders(_ ns: Namespace) -> [String] {
         ns.holders.map { h in
             let who = index.process(h.pid).map { "pid \($0.pid) \($0.command)" } ?? "pid \(h.pid)"

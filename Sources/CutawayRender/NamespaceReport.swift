@@ -5,6 +5,8 @@ import CutawayModel
 /// Alike namespace sets fold into one line each (``NamespaceFold``) unless `fold` is false;
 /// the footer says how many lines were folded.
 public enum NamespaceReport {
+    /// The namespaces of `types` as a tree along `relation`, one line each with type, inode,
+    /// leader and facts; `header`, when given, is printed above the table.
     public static func render(_ snapshot: Snapshot, relation: NamespaceTree.Relation, types: Set<NamespaceType>,
                               fold: Bool = true, header: String? = nil) -> String {
         let index = SnapshotIndex(snapshot)
@@ -32,7 +34,7 @@ public enum NamespaceReport {
             case .group(let group, let lines):
                 foldedLines += lines
                 let example = group.pids.first.flatMap { index.process($0) }.map { "e.g. \($0.pid) \($0.command)" } ?? "-"
-                var details = [group.processesPerUnit, "\(lines) lines folded", "differ only in " + group.varies.joined(separator: ", ")]
+                var details = [group.processesPerUnit, "\(Count.of(lines, "line")) folded", "differ only in " + group.varies.joined(separator: ", ")]
                 if !group.containerNames.isEmpty { details.insert("containers " + group.containerNames.prefix(3).joined(separator: ", ") + (group.containerNames.count > 3 ? ", …" : ""), at: 0) }
                 table.add([prefix + group.title, String(group.pids.count), example, details.joined(separator: "; ")])
             }
@@ -123,6 +125,7 @@ enum FoldedRow {
 
 /// The "what could not be seen" footer every report ends with.
 public enum VisibilityReport {
+    /// `note:` lines for what the scan could not see; empty when nothing was hidden.
     public static func render(_ v: Visibility) -> String {
         var lines: [String] = []
         if v.processesGone > 0 { lines.append("\(v.processesGone) process\(v.processesGone == 1 ? "" : "es") exited during the scan and \(v.processesGone == 1 ? "was" : "were") skipped.") }

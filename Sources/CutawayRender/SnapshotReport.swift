@@ -3,19 +3,22 @@ import CutawayModel
 /// `report.txt`: everything in one text: header, namespaces, each mount table with its
 /// peer groups, id maps of every user namespace, and what could not be seen.
 public enum SnapshotReport {
+    /// A few lines: host, kernel, time and origin; counts of processes, namespaces, mount tables
+    /// and id maps; whether visibility was complete.
     public static func summary(_ s: Snapshot) -> String {
         let byType = Dictionary(grouping: s.namespaces, by: \.type)
         let counts = NamespaceType.allCases.sorted().map { "\(byType[$0]?.count ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         let mounts = s.mountTables.reduce(0) { $0 + $1.mounts.count }
         return """
-        host \(TerminalText.escape(s.hostname)), kernel \(TerminalText.escape(s.kernelRelease)), \(TerminalText.escape(s.takenAt)) (\(TerminalText.escape(s.origin)), read as uid \(s.reader.uid))
-        \(s.processes.count) processes, \(s.namespaces.count) namespaces (\(counts))
-        \(s.mountTables.count) mount tables with \(mounts) mounts, \(s.idMaps.count) user namespaces with id maps
-        visibility: \(s.visibility.complete ? "complete" : "incomplete (see notes)")
+        host \(TerminalText.escape(s.hostname)), kernel \(TerminalText.escape(s.kernelRelease)), \(TerminalText.escape(s.takenAt)) (\(TerminalText.escape(s.origin.description)), read as uid \(s.reader.uid))
+        \(Count.of(s.processes.count, "process", "processes")), \(Count.of(s.namespaces.count, "namespace")) (\(counts))
+        \(Count.of(s.mountTables.count, "mount table")) with \(Count.of(mounts, "mount")), \(Count.of(s.idMaps.count, "user namespace")) with id maps
+        visibility: \(s.visibility.complete ? "complete" : "incomplete (see the notes below)")
 
         """
     }
 
+    /// The whole `report.txt`: the summary, then every section.
     public static func render(_ s: Snapshot) -> String {
         let index = SnapshotIndex(s)
         var out = "cutaway snapshot\n" + summary(s) + "\n== Namespaces (by owning user namespace)\n\n"
@@ -42,6 +45,6 @@ public enum SnapshotReport {
         if !s.diagnostics.isEmpty {
             out += "\n== Input problems\n\n" + s.diagnostics.map(\.description).joined(separator: "\n") + "\n"
         }
-        return out
+        return out + VisibilityReport.render(s.visibility)
     }
 }

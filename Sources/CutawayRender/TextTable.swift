@@ -4,17 +4,23 @@ import CutawayModel
 /// Every cell passes ``TerminalText/escape(_:)``: a newline or escape sequence in a name
 /// cannot break the table or reach the terminal.
 public struct TextTable {
+    /// The header row.
     public var headers: [String]
+    /// Indices of the columns aligned right (numbers).
     public var rightAligned: Set<Int>
+    /// The rows added so far, escaped.
     public private(set) var rows: [[String]] = []
 
+    /// An empty table with these headers.
     public init(headers: [String], rightAligned: Set<Int> = []) {
         self.headers = headers
         self.rightAligned = rightAligned
     }
 
+    /// Appends a row, each cell escaped for terminals.
     public mutating func add(_ row: [String]) { rows.append(row.map(TerminalText.escape)) }
 
+    /// The table as text: headers, then rows, columns padded to their widest cell.
     public func render() -> String {
         var widths = headers.map(\.count)
         for row in rows {

@@ -4,6 +4,7 @@ import CutawayModel
 /// from the counts in ``Visibility`` (the scanner records facts; this is where they become
 /// words). Also written into the JSON's `visibility.hints`.
 public enum VisibilityHints {
+    /// One sentence (lower case, no final full stop) per kind of thing `v` says was not seen.
     public static func sentences(_ v: Visibility) -> [String] {
         var hints: [String] = []
         if v.processesDenied > 0 {
@@ -15,16 +16,16 @@ public enum VisibilityHints {
                 : "\(who); run cutaway as root to see them")
         }
         if v.fdDirectoriesDenied > 0 && !v.readerIsRoot {
-            hints.append("\(v.fdDirectoriesDenied) fd directories could not be listed, so namespaces held open by those processes are missing; run as root to see them")
+            hints.append("\(Count.of(v.fdDirectoriesDenied, "fd directory", "fd directories")) could not be listed, so namespaces held open by those processes are missing; run as root to see them")
         }
         if v.mountTablesUnreadable > 0 {
-            hints.append("\(v.mountTablesUnreadable) mount namespace(s) have no readable mount table")
+            hints.append("\(Count.of(v.mountTablesUnreadable, "mount namespace")) \(v.mountTablesUnreadable == 1 ? "has" : "have") no readable mount table")
         }
         if v.idMapsUnreadable > 0 {
-            hints.append("\(v.idMapsUnreadable) user namespace(s) have no readable uid_map/gid_map")
+            hints.append("\(Count.of(v.idMapsUnreadable, "user namespace")) \(v.idMapsUnreadable == 1 ? "has" : "have") no readable uid_map/gid_map")
         }
         if v.relationsUnavailable > 0 {
-            hints.append("the parent or owner of \(v.relationsUnavailable) namespace(s) could not be asked (see each namespace's notes)")
+            hints.append("the parent or owner of \(Count.of(v.relationsUnavailable, "namespace")) could not be asked (see each namespace's notes)")
         }
         return hints
     }

@@ -8,6 +8,7 @@ import SystemPackage
 
 /// Why a namespace file was not opened.
 public enum NamespaceFileError: Error, Equatable, Sendable {
+    /// open(2), or the re-open through `/proc/self/fd`, failed with this errno.
     case system(Errno)
     /// The path did not lead to an nsfs file (e.g. `/proc/PID/fd/N` now names a FIFO or a device).
     case notANamespace
@@ -21,6 +22,8 @@ public enum NamespaceFileError: Error, Equatable, Sendable {
 /// re-opened read-only through `/proc/self/fd/N` (the ioctls refuse `O_PATH` descriptors).
 /// What was checked is what gets opened: the magic link names the inode, not the path.
 public enum NamespaceFile {
+    /// Opens `path` read-only if it is an nsfs file, by the steps above; throws
+    /// ``NamespaceFileError/notANamespace`` for anything else.
     public static func open(_ path: FilePath) throws(NamespaceFileError) -> FileDescriptor {
         let fd = path.withPlatformString { Glibc.open($0, O_PATH_VALUE | O_CLOEXEC) }
         guard fd >= 0 else { throw .system(Errno(rawValue: errno)) }

@@ -7,21 +7,27 @@ import SystemPackage
 
 /// Why cutaway refused or failed to write, with what to do about it.
 public enum OutputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// mkdir(2) of the directory (or a missing parent) failed.
     case cannotCreate(String, Errno)
+    /// open(2) of the directory failed.
     case cannotOpen(String, Errno)
     /// The output directory itself is a symlink: cutaway never writes through links.
     case directoryIsSymlink(String)
     /// A symlink on the way to the output directory owned by someone other than root or you.
     case untrustedSymlink(String, owner: UInt32)
+    /// The path exists and is not a directory.
     case notADirectory(String)
     /// The output directory belongs to another user, who could swap its files for links.
     case ownedByAnotherUser(String, owner: UInt32)
+    /// A directory that must be new or empty (a capture's) already holds files.
     case notEmpty(String)
     /// A file name that is not one plain path component (it came from data unsanitised).
     case unsafeName(String)
     /// The file to write is a symlink (to a victim, perhaps) or not a regular file.
     case targetIsSymlink(String)
+    /// The file to write exists and is a directory, device, fifo or socket.
     case targetNotRegular(String)
+    /// Creating, writing or renaming the file failed.
     case cannotWrite(String, Errno)
 
     public var description: String {
@@ -56,6 +62,7 @@ public enum OutputError: Error, Equatable, Sendable, CustomStringConvertible {
 public final class OutputDirectory {
     /// As given, for messages (`output/snapshot-…/index.html`).
     public let path: String
+    /// The directory, open `O_DIRECTORY|O_NOFOLLOW`; every file is made relative to it.
     public let descriptor: FileDescriptor
 
     init(path: String, descriptor: FileDescriptor) { self.path = path; self.descriptor = descriptor }

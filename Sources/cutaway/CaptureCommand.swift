@@ -37,7 +37,7 @@ struct CaptureCommand: ParsableCommand {
         let snapshot = SnapshotScanner(source: recorder).scan()
         do { try recorder.finish() } catch { throw CutawayFailure(error.description) }
         for problem in recorder.writeErrors.prefix(5) { FileHandleOutput.standardError("cutaway: \(problem)\n") }
-        if !recorder.writeErrors.isEmpty { throw CutawayFailure("\(recorder.writeErrors.count) file(s) could not be written into \(directory); the capture is incomplete") }
+        if !recorder.writeErrors.isEmpty { throw CutawayFailure("\(Count.of(recorder.writeErrors.count, "file")) could not be written into \(directory); the capture is incomplete") }
         FileHandleOutput.standardOutput(SnapshotReport.summary(snapshot) + "captured into \(directory); read it with --proc \(directory)\n" + VisibilityReport.render(snapshot.visibility))
     }
 }

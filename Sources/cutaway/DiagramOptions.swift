@@ -8,31 +8,12 @@ import SystemPackage
 /// `--format dot|svg|png|pdf` (repeatable or comma-separated) and `--output DIR` for views
 /// that can draw themselves.
 struct DiagramOptions: ParsableArguments {
-    @Option(name: .customLong("format"), help: ArgumentHelp("Write a diagram as dot, svg, png or pdf (several: --format svg,png).", valueName: "FORMAT"))
-    var formats: [String] = []
+    @OptionGroup var format: FormatOption
 
     @Option(name: .customLong("output"), help: ArgumentHelp("Directory for the diagram files (default output/); created if missing, refused if it is a symlink or another user's.", valueName: "DIR"))
     var outputDirectory: String?
 
-    var parsedFormats: [DiagramFormat] {
-        get throws { try Self.parse(formats) }
-    }
-
-    /// `["svg,png", "pdf"]` -> [.svg, .png, .pdf], each once, in order.
-    static func parse(_ formats: [String]) throws -> [DiagramFormat] {
-        var out: [DiagramFormat] = []
-        for piece in formats.flatMap({ $0.split(separator: ",") }) {
-            guard let f = DiagramFormat(rawValue: piece.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw ValidationError("unknown format '\(piece)'; use dot, svg, png or pdf")
-            }
-            if !out.contains(f) { out.append(f) }
-        }
-        return out
-    }
-
-    func validate() throws { _ = try parsedFormats }
-
-    var wantsDiagram: Bool { !formats.isEmpty }
+    var wantsDiagram: Bool { !format.formats.isEmpty }
 
     /// Renders `dot` in every requested format to `DIR/<name>.<ext>` (one layout for all of
     /// them) and returns the paths written. `name` may come from data (a container's name):
@@ -40,7 +21,7 @@ struct DiagramOptions: ParsableArguments {
     func write(_ dot: String, name: String) throws -> [String] {
         let dir = try DiagramWriter.open(outputDirectory ?? "output")
         let safe = FileNameSanitiser.component(name)
-        let formats = try parsedFormats
+        let formats = format.formats
         let rendered: [DiagramFormat: Data]
         do { rendered = try GraphvizRenderer.render(dot, as: formats) } catch { throw CutawayFailure("\(dir.path)/\(safe): \(error)") }
         return try formats.map { format in try DiagramWriter.write(rendered[format]!, name: "\(safe).\(format.fileExtension)", in: dir) }

@@ -33,7 +33,7 @@ enum GalleryWriter {
         let page = try DiagramWriter.write(Array(SnapshotDiagrams.html(snapshot, report: report, items: items, focus: focus).utf8), name: "index.html", in: directory)
         written.append(page)
         if !failures.isEmpty {
-            throw CutawayFailure("\(failures.count) of \(items.count) diagrams could not be drawn (the others and \(page) were written):\n  " + failures.joined(separator: "\n  "))
+            throw CutawayFailure("\(failures.count) of \(Count.of(items.count, "diagram")) could not be drawn (the others and \(page) were written):\n  " + failures.joined(separator: "\n  "))
         }
         return written
     }

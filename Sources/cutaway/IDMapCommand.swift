@@ -17,7 +17,7 @@ struct IDMapCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The process whose user namespaces to explain.")
+    @Option(help: ArgumentHelp("The process whose user namespaces to explain.", valueName: "PID"))
     var pid: Int32
 
     @Flag(help: "Print JSON instead of text.")

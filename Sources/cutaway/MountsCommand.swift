@@ -25,7 +25,7 @@ struct MountsCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "A process whose mount namespace to show.")
+    @Option(help: ArgumentHelp("A process whose mount namespace to show.", valueName: "PID"))
     var pid: Int32?
 
     @Option(name: .customLong("ns"), help: ArgumentHelp("A mount namespace, by inode (see `cutaway namespaces --type mnt`).", valueName: "INODE"))
@@ -104,12 +104,7 @@ struct MountsCommand: ParsableCommand {
             let dot = MountDiagram().dot(table: table, allTables: allTables, title: title, namer: namer)
             for path in try diagram.write(dot, name: table.mountNamespace == 0 ? "mounts" : "mounts-\(table.mountNamespace)") { print("wrote \(path)") }
         } else if json {
-            let groups = PeerGroup.groups(touching: table.mounts, in: allTables)
-            try JSONOutput.print(Wrapped(key: "mounts", value: table.mounts, extra: [
-                "mountNamespace": AnyEncodable(table.mountNamespace == 0 ? nil : table.mountNamespace),
-                "readFrom": AnyEncodable(table.readFrom == 0 ? nil : table.readFrom),
-                "peerGroups": AnyEncodable(groups.map(PeerGroupJSON.init)),
-            ]))
+            try JSONOutput.print(MountsJSON(table: table, peerGroups: PeerGroup.groups(touching: table.mounts, in: allTables)))
         } else {
             FileHandleOutput.standardOutput(MountReport.render(table: table, allTables: allTables, title: title, namer: namer))
         }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import CutawayModel
+import CutawayRender
 
 /// `--pid PID | --ns INODE` for the views of what is inside a network or IPC namespace.
 struct NamespaceSelection: ParsableArguments {
-    @Option(help: "A process whose namespace to show.")
+    @Option(help: ArgumentHelp("A process whose namespace to show.", valueName: "PID"))
     var pid: Int32?
 
     @Option(name: .customLong("ns"), help: ArgumentHelp("A namespace, by inode (see `cutaway namespaces`).", valueName: "INODE"))

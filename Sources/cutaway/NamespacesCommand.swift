@@ -27,7 +27,7 @@ struct NamespacesCommand: ParsableCommand {
         aliases: ["ns"]
     )
 
-    @Option(help: "Tree by `owner` (owning user namespace) or `parent` (pid and user hierarchies).")
+    @Option(help: ArgumentHelp("Tree by `owner` (owning user namespace) or `parent` (pid and user hierarchies).", valueName: "RELATION"))
     var tree: NamespaceTree.Relation = .owner
 
     @Option(help: ArgumentHelp("Only these types, comma-separated: cgroup,ipc,mnt,net,pid,time,user,uts.", valueName: "TYPES"))
@@ -71,18 +71,3 @@ struct NamespacesCommand: ParsableCommand {
         }
     }
 }
-
-/// `"focus": {"pid": 1234, "container": "web", "own": [{"type": "net", "inode": 4026532290}], "sharers": [1240]}`
-struct FocusJSON: Encodable {
-    var focus: Focus
-    init(_ focus: Focus) { self.focus = focus }
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.encode(focus.pid, forKey: "pid")
-        try c.encodeOrNull(focus.container?.name, forKey: "container")
-        struct Ref: Encodable { var type: NamespaceType; var inode: UInt64 }
-        try c.encode(focus.own.sorted { ($0.type, $0.inode) < ($1.type, $1.inode) }.map { Ref(type: $0.type, inode: $0.inode) }, forKey: "own")
-        try c.encode(focus.sharers, forKey: "sharers")
-    }
-}
-

@@ -11,7 +11,8 @@ struct RenderCommand: ParsableCommand {
         discussion: """
         Renders a snapshot.json written by `cutaway snapshot` (for example one taken on another \
         host) without reading this machine: namespaces, every mount namespace, the overlay \
-        stacks and containers it recorded.
+        stacks and containers it recorded. SVG is always written; --format png,pdf,dot adds \
+        those formats.
 
         Examples:
           cutaway render host-a/snapshot.json
@@ -25,12 +26,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write (default output/render-<host>-<time>).", valueName: "DIR"))
     var output: String?
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
-    var formats: [String] = []
+    @OptionGroup var format: FormatOption
 
     @OptionGroup var scope: FocusOptions
-
-    func validate() throws { _ = try DiagramOptions.parse(formats) }
 
     func run() throws {
         var options = SourceOptions()
@@ -41,7 +39,7 @@ struct RenderCommand: ParsableCommand {
         let directory = try DiagramWriter.open(dir)
         try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
         let focus = try scope.focus(snapshot)
-        let written = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
+        let written = try GalleryWriter.write(snapshot, report: report, to: directory, formats: format.formats, fold: !scope.unfold, focus: focus)
         for path in written { FileHandleOutput.standardOutput("wrote \(path)\n") }
     }
 }

@@ -39,8 +39,7 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup var scope: FocusOptions
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Also write the diagrams as png, pdf or dot (SVG is always written).", valueName: "FORMAT"))
-    var formats: [String] = []
+    @OptionGroup var format: FormatOption
 
     func validate() throws {
         if json && output != nil { throw ValidationError("--json prints to standard output and writes no files; drop --output or --json") }
@@ -48,7 +47,7 @@ struct SnapshotCommand: ParsableCommand {
 
     func run() throws {
         var snapshot = try source.load()
-        if snapshot.origin == "live" { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
+        if snapshot.origin == .live { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
         if json {
             try JSONOutput.print(snapshot)
             return
@@ -67,10 +66,10 @@ struct SnapshotCommand: ParsableCommand {
         } catch { throw CutawayFailure("\(error)") }
         try DiagramWriter.write(Array(report.utf8), name: "report.txt", in: directory)
         let focus = try scope.focus(snapshot)
-        let diagrams = try GalleryWriter.write(snapshot, report: report, to: directory, formats: try DiagramOptions.parse(formats), fold: !scope.unfold, focus: focus)
+        let diagrams = try GalleryWriter.write(snapshot, report: report, to: directory, formats: format.formats, fold: !scope.unfold, focus: focus)
         var summary = SnapshotReport.summary(snapshot)
         summary += "wrote \(dir)/snapshot.json\nwrote \(dir)/report.txt\n"
-        summary += "wrote \(diagrams.count - 1) diagram files and \(dir)/index.html (open it in a browser)\n"
+        summary += "wrote \(Count.of(diagrams.count - 1, "diagram file")) and \(dir)/index.html (open it in a browser)\n"
         summary += VisibilityReport.render(snapshot.visibility)
         FileHandleOutput.standardOutput(summary)
     }

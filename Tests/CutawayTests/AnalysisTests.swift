@@ -83,7 +83,7 @@ func mount(_ id: Int, _ parent: Int, _ point: String, shared: Int? = nil, master
 
 @Suite struct NamespaceTreeTests {
     func snapshot(_ namespaces: [Namespace]) -> Snapshot {
-        Snapshot(hostname: "h", kernelRelease: "k", takenAt: "t", origin: "test",
+        Snapshot(hostname: "h", kernelRelease: "k", takenAt: "t", origin: .other("test"),
                  reader: .init(pid: 1, uid: 0, namespaces: [.user: 1]), features: .init(namespaceHierarchy: true, namespaceIDs: false),
                  processes: [], namespaces: namespaces, mountTables: [], idMaps: [], visibility: Visibility(), diagnostics: [])
     }

@@ -30,7 +30,7 @@ import Testing
         #expect(s.visibility.deniedPIDs.contains(1))
         #expect(!s.visibility.complete)
         #expect(VisibilityHints.sentences(s.visibility).contains { $0.contains("permission denied") })
-        #expect(s.origin == "capture:\(dir)")
+        #expect(s.origin == .capture(directory: dir))
     }
 
     @Test func snapshotJSONRoundTrips() throws {

@@ -146,7 +146,7 @@ import Testing
     func hostile() -> Snapshot {
         let evil = ByteString(Array("<script>\"x".utf8))
         let invalid = ByteString(Array("/mnt/bad".utf8) + [0xff, 0xfe] + Array("\"quote\n<img src=x onerror=alert(1)>&amp;\\N".utf8))
-        var s = Snapshot(hostname: "<b>host</b>", kernelRelease: "6.18 \"&", takenAt: "t", origin: "test",
+        var s = Snapshot(hostname: "<b>host</b>", kernelRelease: "6.18 \"&", takenAt: "t", origin: .other("test"),
                          reader: .init(pid: 10, uid: 0, namespaces: [.user: 1, .pid: 2, .mnt: 3]),
                          features: .init(namespaceHierarchy: true, namespaceIDs: false),
                          processes: [ProcessRecord(pid: 10, command: evil, nsPID: [10], namespaces: [.user: 1, .pid: 2, .mnt: 3])],

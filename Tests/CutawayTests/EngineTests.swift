@@ -33,7 +33,7 @@ extension LiveSystemTests {
             let steps = layers.compactMap { ($0["engine"] as? [String: Any])?["createdBy"] as? String }
             let runSteps = history.filter { $0.contains("RUN") || $0.hasPrefix("/bin/sh -c") && !$0.contains("#(nop)") }
             #expect(Array(steps.filter { $0.hasPrefix("/bin/sh -c") && !$0.contains("#(nop)") }.prefix(3)) == runSteps.prefix(3).map { $0.replacingOccurrences(of: "|0 ", with: "") })
-            // The notes' example: /one.txt deleted by the `RUN rm` layer, /c/d.txt from step 2 hiding step 1.
+            // The test image's layers: /one.txt deleted by the `RUN rm` layer, /c/d.txt from step 2 hiding step 1.
             let explanation = try #require(files["explanation"] as? [String: Any])
             #expect(explanation["verdict"] as? String == "deletedByWhiteout")
             let rmLayer = try #require(explanation["layer"] as? Int)

@@ -150,4 +150,22 @@ import Testing
         #expect(written.count > 4 << 20)
         #expect(written == (try foundation(big)))
     }
+
+    /// Mounts are written by MountJSONWriter, not through `Mount.encode(to:)`: every field and
+    /// every `<name>Base64` sibling, in and out of arrays, must still be Foundation's bytes.
+    @Test func mountsWrittenDirectlyAreByteForByteFoundations() throws {
+        let bad = ByteString(Array("/x".utf8) + [0xff, 0x0a, 0xc3])
+        let mounts = [
+            Mount(id: 1, parentID: 0, major: 8, minor: 1, root: "/", mountPoint: "/", mountOptions: "rw", fsType: "ext4", source: "/dev/sda", superOptions: ["rw"]),
+            Mount(id: 22, parentID: 1, major: 0, minor: 123, root: bad, mountPoint: ByteString("/m\u{7f}\u{202e}\"q\"\\ t\t"), mountOptions: "rw,nosuid",
+                  shared: 3, master: 1, propagateFrom: 2, unbindable: true, otherOptionalFields: ["foo:1", "bar"], fsType: ByteString([0xfe]),
+                  source: bad, superOptions: ["lowerdir=/a,b", bad, "x"]),
+            Mount(id: 3, parentID: 1, major: 0, minor: 4, root: "net:[4026531840]", mountPoint: "/run/netns/blue", mountOptions: "rw", master: 9,
+                  fsType: "nsfs", source: "", superOptions: []),
+        ]
+        try expectSameBytes(mounts)
+        try expectSameBytes(MountTable(mountNamespace: 7, readFrom: 1, mounts: mounts))
+        try expectSameBytes(["table": [mounts[1]]])
+        try expectSameBytes([MountTable(mountNamespace: 8, readFrom: 2, mounts: []), MountTable(mountNamespace: 9, readFrom: 3, mounts: [mounts[2]])])
+    }
 }

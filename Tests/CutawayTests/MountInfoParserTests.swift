@@ -2,7 +2,8 @@ import CutawayModel
 @testable import CutawayReaders
 import Testing
 
-/// proc_pid_mountinfo(5) and the escape cases of kernel-facts.md.
+/// proc_pid_mountinfo(5) and its octal escapes (space, tab, newline and backslash as `\NNN`,
+/// fs/proc_namespace.c).
 @Suite struct MountInfoParserTests {
     func parse(_ line: String) throws -> Mount { try MountInfoParser.parseLine(Array(line.utf8)[...]) }
 

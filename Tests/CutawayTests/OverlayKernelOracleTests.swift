@@ -54,7 +54,7 @@ extension LiveSystemTests {
                 let newAPI = try #require(stacks.first { $0.mergedDir.lossyString.hasSuffix("/merged2") })
                 #expect(newAPI.usesLayerAppendOptions && newAPI.layers[1].path == top)
                 let i = OverlayReader.inspect(legacy)
-                // Concept 1 of the notes: /c/d.txt is in lowerdir1 and lowerdir2; lowerdir2's copy shows.
+                // A name in two lower layers: /c/d.txt is in lowerdir1 and lowerdir2; lowerdir2's copy shows.
                 #expect(i.explain("/c/d.txt").verdict == .provided(layer: 2, kind: .file, dataLayer: nil, hides: [3]))
                 #expect(i.explain("/two.txt").verdict == .deleted(layer: 2, xattr: false, hides: [3]))
                 #expect(i.explain("/one.txt").verdict == .deleted(layer: 1, xattr: true, hides: [3]))

@@ -2,7 +2,7 @@ import CutawayModel
 @testable import CutawayReaders
 import Testing
 
-/// The OverlayFS section of kernel-facts.md, as seen on Linux 6.18.
+/// Overlay mount options (Documentation/filesystems/overlayfs.rst) as Linux 6.18 prints them.
 @Suite struct OverlayOptionsParserTests {
     /// Super options as the kernel printed them, through the mountinfo parser (split, then octal-decoded).
     func stack(_ superOptions: String) throws -> OverlayStack {

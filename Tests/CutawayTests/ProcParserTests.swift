@@ -1,4 +1,5 @@
 import CutawayModel
+import Foundation
 @testable import CutawayReaders
 import Testing
 
@@ -57,6 +58,17 @@ import Testing
         let text = "42 (we) ird (x) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 100 18446744073709551615"
         #expect(ProcStatParser.startTime(Array(text.utf8)) == 987654)
         #expect(ProcStatParser.startTime(Array("42 (x) S 1".utf8)) == nil)
+    }
+
+    @Test func statCommandIsCommWithParenthesesAndSpacesKept() throws {
+        #expect(ProcStatParser.command(Array("42 (we) ird (x) S 1 42".utf8)) == Array("we) ird (x".utf8))
+        #expect(ProcStatParser.command(Array("7 () S 1".utf8)) == [])
+        #expect(ProcStatParser.command(Array("7 x S 1".utf8)) == nil)
+        // On the live kernel: the same bytes as /proc/self/comm without its newline.
+        let stat = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "/proc/self/stat")))
+        var comm = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "/proc/self/comm")))
+        if comm.last == 0x0A { comm.removeLast() }
+        #expect(ProcStatParser.command(stat) == comm)
     }
 
     @Test func namespaceLinks() {

@@ -103,4 +103,23 @@ import Testing
         let s = SnapshotScanner(source: source(), options: .namespacesOnly).scan()
         #expect(s.mountTables.isEmpty && s.namespaces.contains { $0.type == .net && $0.inode == 44 && $0.holders.first?.kind == .bindMount })
     }
+
+    @Test func theSharedWalkRecordsWhatThePassesRecordAlone() {
+        let src = source()
+        src.directories["10/task"] = ["12", "10"]
+        for t in NamespaceType.allCases { src.links["10/task/12/ns/\(t.rawValue)"] = "\(t.rawValue):[\(t == .uts ? 60 : host[t]!)]" }
+        src.directories["20/fd"] = ["3", "4"]
+        src.links["20/fd/3"] = "net:[70]"
+        src.links["20/fd/4"] = "pid:[50]"
+        src.errors["30/fd"] = .permissionDenied
+        var alone = ScanState(reader: reader)
+        for pass: any ScanPass in [ProcessPass(), ThreadPass(), FileDescriptorPass()] { pass.run(&alone, source: src) }
+        var shared = ScanState(reader: reader)
+        ProcessPass().run(&shared, source: src, along: [ThreadPass(), FileDescriptorPass()])
+        #expect(shared.processes == alone.processes)
+        #expect(shared.ledger.order == alone.ledger.order)
+        #expect(shared.ledger.order.map { shared.ledger[$0]!.holders } == alone.ledger.order.map { alone.ledger[$0]!.holders })
+        #expect(shared.ledger[.init(.pid, 50)]?.holders.map(\.kind) == [.pidForChildren, .openFD], "process facts first, then fds, as when run alone")
+        #expect(shared.visibility == alone.visibility)
+    }
 }

@@ -52,7 +52,7 @@ DOCKERFILE
     p=(podman --root "$eng/podman" --runroot "$eng/podman-run" --runtime runc --cgroup-manager cgroupfs --events-backend file)
     "${p[@]}" import "$eng/busybox.tar" cutaway-busybox:base >/dev/null 2>&1
     "${p[@]}" build -q --network none -t cutaway-demo:3steps "$eng/ctx" >/dev/null 2>&1
-    # Explicit limits: the defaults podman asks runc for are refused here (kernel-facts.md).
+    # Explicit limits: runc on this machine refuses the rlimits podman asks for by default.
     "${p[@]}" run -d --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
         --name cutaway-test-podman -v "$eng/hostdir:/data" cutaway-demo:3steps sleep 100000 >/dev/null
     echo "PODMAN_CONTAINER=cutaway-test-podman" >> "$state/env"

@@ -8,7 +8,7 @@
 # Layer directories live under BASE (on the host's /tmp, so their paths are the same
 # everywhere); the overlays are mounted only inside a private mount namespace (LAB_PID),
 # reachable as /proc/LAB_PID/root/BASE/merged*, and vanish when it is killed.
-#   merged  (legacy lowerdir=, redirect_dir=on, metacopy=on): the notes' /c/d.txt example,
+#   merged  (legacy lowerdir=, redirect_dir=on, metacopy=on): a /c/d.txt in two lower layers,
 #           a layer named "top l:a,b\c", a char-0/0 whiteout and an opaque dir made by hand in
 #           a lower layer, an xattr whiteout, then through merged/: a copy-up, a deleted dir,
 #           a new dir, a dir replaced by an opaque one, a renamed dir (redirect), a chown

@@ -31,8 +31,4 @@ ssize_t cutaway_netlink_receive(int fd, void *buf, size_t len, uint32_t *sender)
 /// SO_RCVTIMEO on `fd`, so that no receive waits longer than `seconds`.
 int cutaway_socket_receive_timeout(int fd, int seconds);
 
-/// CLONE_NEWNET, CLONE_NEWIPC from <sched.h>.
-#define CUTAWAY_CLONE_NEWNET 0x40000000
-#define CUTAWAY_CLONE_NEWIPC 0x08000000
-
 #endif

@@ -23,8 +23,6 @@ ssize_t cutaway_getdents64(int fd, void *buffer, size_t size);
 int cutaway_ns_get_userns(int fd);
 /// NS_GET_PARENT: a new fd for the parent of a pid or user namespace.
 int cutaway_ns_get_parent(int fd);
-/// NS_GET_NSTYPE: the CLONE_NEW* flag of the namespace.
-int cutaway_ns_get_nstype(int fd);
 /// NS_GET_OWNER_UID: the uid (in the caller's user namespace) of the creator of a user namespace.
 int cutaway_ns_get_owner_uid(int fd, uint32_t *uid);
 /// NS_GET_ID (Linux 6.11+): the 64-bit namespace id, never reused while the system runs.
@@ -37,6 +35,11 @@ ssize_t cutaway_lgetxattr(const char *path, const char *name, void *value, size_
 /// openat2(2): open `path` relative to `dirfd` with `flags`/`mode` and the RESOLVE_* bits in
 /// `resolve` (struct open_how). Fails with ENOSYS before Linux 5.6.
 int cutaway_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
+
+/// pipe2(2) with O_CLOEXEC: `fds[0]` the read end, `fds[1]` the write end, both close-on-exec
+/// from the start, so no child spawned meanwhile inherits them (pipe2 is not in Swift's
+/// Glibc module).
+int cutaway_pipe_cloexec(int fds[2]);
 
 /// RESOLVE_* flags of openat2(2), spelled from include/uapi/linux/openat2.h.
 #define CUTAWAY_RESOLVE_NO_XDEV 0x01

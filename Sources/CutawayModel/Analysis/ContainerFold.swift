@@ -5,8 +5,11 @@
 public enum ContainerFold {
     /// A group: the copy that is drawn and the others it stands for, in snapshot order.
     public struct Group<Member: Sendable>: Sendable {
+        /// The copy that is drawn: the first in snapshot order.
         public var representative: Member
+        /// The copies it stands for.
         public var others: [Member]
+        /// The representative, then the others.
         public var all: [Member] { [representative] + others }
     }
 

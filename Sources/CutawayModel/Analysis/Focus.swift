@@ -3,6 +3,7 @@
 /// namespaces of the processes that share one of its namespaces with it (other than the
 /// host's). Bounded, so a focus view stays a couple of dozen boxes on any host.
 public struct Focus: Sendable {
+    /// A namespace's identity in the snapshot: `(type, inode)`.
     public typealias Key = SnapshotIndex.NamespaceKey
 
     /// At most this many namespaces are added for the processes sharing the focus's namespaces.
@@ -10,6 +11,7 @@ public struct Focus: Sendable {
 
     /// The focused process (a container's PID 1).
     public let pid: Int32
+    /// The container whose PID 1 is `pid`, if any.
     public let container: Container?
     /// The process's own namespaces, one per type.
     public let own: Set<Key>
@@ -23,8 +25,11 @@ public struct Focus: Sendable {
     /// those, its container. Processes stay whole (names and leaders are looked up there).
     public let snapshot: Snapshot
 
+    /// The focus names no running process or container of the snapshot; `description` says what
+    /// was asked for and what there is.
     public struct NotFound: Error, CustomStringConvertible {
         public var description: String
+        /// The error with this message.
         public init(_ description: String) { self.description = description }
     }
 
@@ -41,6 +46,8 @@ public struct Focus: Sendable {
         try self.init(snapshot: snapshot, pid: pid, container: c)
     }
 
+    /// Focus on process `pid` (a host pid); `container` names it when known, otherwise the
+    /// snapshot's container with that PID 1, if any. Throws ``NotFound`` for an unknown pid.
     public init(snapshot: Snapshot, pid: Int32, container: Container? = nil) throws {
         let index = SnapshotIndex(snapshot)
         guard let process = index.process(pid) else {
@@ -105,19 +112,5 @@ public struct Focus: Sendable {
         let names = Set(cut.containers.map(\.name))
         cut.overlays = snapshot.overlays.filter { names.contains($0.name) }
         self.snapshot = cut
-    }
-
-    /// `pid 1234 (nginx), container web` — what the focus is on.
-    public var subject: String {
-        let command = snapshot.processes.first { $0.pid == pid }?.command.description ?? "?"
-        return "pid \(pid) (\(command))" + (container.map { ", \($0.engine.rawValue) container \($0.name)" } ?? "")
-    }
-
-    /// One sentence for text views and diagram titles.
-    public var summary: String {
-        var s = "Focus on \(subject): its \(own.count) namespaces, their ancestors and owners (\(keys.count) namespaces in all)"
-        s += sharers.isEmpty ? "; no other process shares its own namespaces" : "; \(sharers.count) other process\(sharers.count == 1 ? " shares" : "es share") them"
-        if sharersNotDrawn > 0 { s += " (\(sharersNotDrawn) not drawn)" }
-        return s
     }
 }

@@ -6,11 +6,13 @@
 /// (shared / slave / private / unbindable) and the same "bind of a subtree or not". What may
 /// differ: sources, bind roots, mount ids, devices and peer-group numbers.
 public struct MountTableShape: Sendable {
+    /// Tables of one shape.
     public struct Group: Sendable {
         /// The tables of this shape, ascending by namespace inode; the first is drawn.
         public var tables: [MountTable]
         /// What differs between them, in words (`sources`, `mount ids`, …).
         public var varies: [String]
+        /// The table that is drawn: the one with the lowest namespace inode.
         public var representative: MountTable { tables[0] }
     }
 
@@ -19,6 +21,7 @@ public struct MountTableShape: Sendable {
     /// Tables whose shape is their own (or shared by too few): drawn one by one.
     public private(set) var single: [MountTable] = []
 
+    /// Groups `tables` by shape; a shape needs `minimumGroup` tables to become a group.
     public init(tables: [MountTable], minimumGroup: Int = NamespaceFold.defaultMinimumGroup) {
         var byShape: [[String]: [MountTable]] = [:]
         var order: [[String]] = []

@@ -6,11 +6,15 @@
 /// and traversed without recursion, so a 100,000-mount table or a deep stack of mounts on
 /// one directory costs O(n).
 public struct MountTree: Sendable {
+    /// The table's mounts, in the kernel's order.
     public let mounts: [Mount]
     /// Indices into `mounts`.
     public let roots: [Int]
+    /// For each mount (by index into `mounts`), the indices of the mounts mounted on it.
     public let children: [[Int]]
 
+    /// The tree of `mounts`: a mount is a root when its parent id names itself or no mount of
+    /// the table.
     public init(mounts: [Mount]) {
         self.mounts = mounts
         // A reused id: the last line with that id is the live one for parent lookups.
@@ -52,6 +56,7 @@ public struct MountTree: Sendable {
 
     /// One line of a depth-first walk: a mount, or a fold standing for mounts not listed.
     public struct Line: Sendable {
+        /// The mount's index in ``MountTree/mounts``.
         public var index: Int
         /// Depth as drawn (folded levels do not count).
         public var depth: Int
@@ -74,7 +79,9 @@ public struct MountTree: Sendable {
     /// same mount point) longer than this is folded: its first ``keptHead`` and last
     /// ``keptTail`` mounts are listed, the rest become one line.
     public static let foldStacksLongerThan = 8
+    /// How many mounts at the bottom of a long stack stay listed.
     public static let keptHead = 3
+    /// How many mounts at the top of a long stack stay listed.
     public static let keptTail = 2
     /// Mounts nested deeper than this (as drawn) are folded into one line per subtree.
     public static let maxDepth = 64

@@ -16,20 +16,26 @@
 ///   group when every process in it belongs to that group and nothing else holds it (no bind
 ///   mount, no open fd, no thread of another process); the rest stays drawn on its own.
 public struct NamespaceFold: Sendable {
+    /// A namespace's identity in the snapshot: `(type, inode)`.
     public typealias Key = SnapshotIndex.NamespaceKey
 
     /// The namespaces one process is in, where they differ from the reader's.
     public struct NamespaceSet: Sendable, Hashable {
+        /// The inode of each type in which the process differs from the reader.
         public var namespaces: [NamespaceType: UInt64]
         /// Host pids of the processes in exactly this set, ascending.
         public var pids: [Int32]
+        /// The set's types, in ``NamespaceType``'s order.
         public var types: [NamespaceType] { namespaces.keys.sorted() }
     }
 
     /// Sets joined by a shared (non-user) namespace.
     public struct Unit: Sendable {
+        /// The sets joined.
         public var sets: [NamespaceSet]
+        /// Every namespace of the unit's sets.
         public var namespaces: Set<Key>
+        /// Host pids of every process of the unit, ascending.
         public var pids: [Int32] { sets.flatMap(\.pids).sorted() }
     }
 
@@ -37,6 +43,7 @@ public struct NamespaceFold: Sendable {
     public struct Group: Sendable, Identifiable {
         /// 1-based, in order of size (largest first), stable for the same snapshot.
         public var id: Int
+        /// The alike units, the first of them the one drawn.
         public var units: [Unit]
         /// The namespaces folded into this group.
         public var folded: Set<Key>
@@ -53,50 +60,27 @@ public struct NamespaceFold: Sendable {
         /// What differs between the units, in words.
         public var varies: [String]
 
+        /// How many units the group stands for.
         public var count: Int { units.count }
+        /// Host pids of every process of the group, ascending.
         public var pids: [Int32] { units.flatMap(\.pids).sorted() }
-
-        /// `300 × alike namespace sets (user, pid, mnt, net, uts, ipc; user ns created by uid 0)`
-        public var title: String { "\(headline) (\(detail))" }
-
-        /// `300 × container-like set`
-        public var headline: String {
-            let kind = engine.map { "\($0) containers" } ?? (types.contains(.pid) && types.contains(.mnt) ? "container-like sets" : "alike namespace sets")
-            return "\(count) × \(kind)"
-        }
-
-        /// `user, pid, mnt, net, uts, ipc; user ns created by uid 0`
-        public var detail: String {
-            var detail = types.map(\.rawValue).joined(separator: ", ")
-            if let creatorUID { detail += "; user ns created by uid \(creatorUID)" }
-            return detail
-        }
-
-        /// `1 process each` or `1-3 processes each`.
-        public var processesPerUnit: String {
-            let counts = units.map { $0.pids.count }
-            let lo = counts.min() ?? 0, hi = counts.max() ?? 0
-            let range = lo == hi ? "\(lo)" : "\(lo)-\(hi)"
-            return "\(range) process\(hi == 1 ? "" : "es") each"
-        }
     }
 
+    /// How many alike units fold unless told otherwise.
     public static let defaultMinimumGroup = 5
 
+    /// How many alike units this fold needed to make a group.
     public let minimumGroup: Int
+    /// Every process's set, in the order of the snapshot's processes.
     public private(set) var sets: [NamespaceSet] = []
+    /// The sets joined into units.
     public private(set) var units: [Unit] = []
+    /// The groups, largest first; ``Group/id`` is the position plus one.
     public private(set) var groups: [Group] = []
     private var groupOfNamespace: [Key: Int] = [:]
     private var groupOfPID: [Int32: Int] = [:]
 
-    /// Sentences for legends and help: how folding decides.
-    public static let rule = [
-        "folded: 5 or more alike namespace sets drawn as one box, 'N ×'",
-        "alike = same types, owners, creator uid, id-map shape, engine, sharing",
-        "pids, inodes, names and outside ids may differ; --unfold draws each",
-    ]
-
+    /// Folds `snapshot` (indexed by `index`, or afresh) with groups of at least `minimumGroup` units.
     public init(snapshot: Snapshot, index: SnapshotIndex? = nil, minimumGroup: Int = NamespaceFold.defaultMinimumGroup) {
         self.minimumGroup = max(2, minimumGroup)
         let index = index ?? SnapshotIndex(snapshot)
@@ -235,13 +219,11 @@ public struct NamespaceFold: Sendable {
         groupOfNamespace[Key(type, inode)].map { groups[$0 - 1] }
     }
 
+    /// True when `ns` is folded into some group (and so not drawn on its own).
     public func isFolded(_ ns: Namespace) -> Bool { groupOfNamespace[Key(ns.type, ns.inode)] != nil }
 
     /// The group whose units contain a process.
     public func group(ofPID pid: Int32) -> Group? {
         groupOfPID[pid].map { groups[$0 - 1] }
     }
-
-    /// Every namespace folded into some group.
-    public var foldedCount: Int { groupOfNamespace.count }
 }

@@ -7,10 +7,17 @@
 /// Built in O(n) with an explicit child index; cycles (impossible in the kernel, possible in
 /// a damaged snapshot) cannot loop: every namespace appears exactly once.
 public struct NamespaceTree: Sendable {
-    public enum Relation: String, Sendable, CaseIterable { case owner, parent }
+    /// Which edge the forest follows: the owning user namespace or the parent.
+    public enum Relation: String, Sendable, CaseIterable {
+        /// Under the owning user namespace (NS_GET_USERNS), like `lsns --tree=owner`.
+        case owner
+        /// Pid and user namespaces under their parent (NS_GET_PARENT), like `lsns --tree=parent`.
+        case parent
+    }
 
     /// One namespace of the forest; its children are ``NamespaceTree/children`` at `slot`.
     public struct Node: Sendable {
+        /// The namespace.
         public var namespace: Namespace
         /// Index into ``NamespaceTree/namespaces``.
         public var slot: Int
@@ -24,11 +31,14 @@ public struct NamespaceTree: Sendable {
     /// Children of each slot, in display order.
     public let children: [[Int]]
 
+    /// The roots of the forest, in display order.
     public var roots: [Node] { rootSlots.map { Node(namespace: namespaces[$0], slot: $0) } }
 
     /// The children of `node`, in display order.
     public func children(of node: Node) -> [Node] { children[node.slot].map { Node(namespace: namespaces[$0], slot: $0) } }
 
+    /// The forest of `snapshot`'s namespaces of `types` along `relation`; a namespace whose
+    /// parent or owner is not in the snapshot (or not of a kept type) is a root.
     public init(snapshot: Snapshot, relation: Relation, types: Set<NamespaceType> = Set(NamespaceType.allCases)) {
         let all = snapshot.namespaces
         // Keys are (type, inode); the edge always points at a namespace of a known type.
@@ -88,8 +98,11 @@ public struct NamespaceTree: Sendable {
 
     /// One line of ``lines()``: a namespace, or a fold standing for `folded` namespaces below.
     public struct Line: Sendable {
+        /// The namespace of the line (for a fold: the first one it stands for).
         public var node: Node
+        /// `├─` / `└─` drawing, empty for roots.
         public var prefix: String
+        /// 0 for a namespace line; otherwise how many namespaces this line stands for.
         public var folded: Int
         /// `… 19,990 more nested here`.
         public var foldNote: String? { folded > 0 ? NamespaceTree.foldNote(folded) : nil }

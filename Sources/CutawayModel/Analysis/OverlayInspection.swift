@@ -6,28 +6,34 @@ import Synchronization
 /// only needs how many files it shows asks ``mergedFileCount``, which counts them without
 /// recording each path. Both see the stack and layers as they were at `init`.
 public struct OverlayInspection: Sendable {
+    /// The overlay stack.
     public var stack: OverlayStack
     /// One per layer of `stack.layers`; nil where the layer directory could not be read.
     public var indexes: [LayerIndex?]
     private let mergedView: MergedView
 
+    /// `stack` with its layers' contents (one index per layer, top first); resolved on first use.
     public init(stack: OverlayStack, indexes: [LayerIndex?]) {
         self.stack = stack
         self.indexes = indexes
         mergedView = MergedView(layers: zip(stack.layers.map(\.role), indexes).map { MergedView.Layer(role: $0.0, index: $0.1) })
     }
 
-    /// Every visible path and every deletion (``OverlayResolver/resolve(_:)``).
+    /// The merged view the layers make: every visible path and every deletion
+    /// (``OverlayResolver/resolve(_:)``).
     public var resolution: OverlayResolution { mergedView.resolution }
 
     /// Visible non-directories: ``OverlayResolution/fileCount``, without the paths when the
     /// resolution was not needed otherwise.
     public var mergedFileCount: Int { mergedView.fileCount }
 
+    /// Each layer's role with its index, top first: what ``OverlayResolver`` and
+    /// ``PathExplanation`` take.
     public var rolesAndIndexes: [(role: OverlayLayer.Role, index: LayerIndex?)] {
         zip(stack.layers.map(\.role), indexes).map { (role: $0.0, index: $0.1) }
     }
 
+    /// Why `path` (absolute, inside the merged view) looks the way it does.
     public func explain(_ path: ByteString) -> PathExplanation {
         PathExplanation(path: path, resolution: resolution, layers: rolesAndIndexes)
     }

@@ -3,13 +3,17 @@
 /// view. Paths that show the overlay rules at work come first: deletions, shadowed copies,
 /// copy-ups and additions in the upper layer.
 public struct OverlayPicture: Sendable, Hashable, Codable {
+    /// The state of one path in one layer.
     public enum Cell: String, Sendable, Codable {
+        /// The layer does not have the path.
         case absent
         /// The copy the merged view shows.
         case provides
         /// Present, but hidden by a layer above (shadowed copy).
         case hidden
+        /// A whiteout: the layer deletes the path from every layer below.
         case whiteout
+        /// An opaque directory (`overlay.opaque=y`): hides every layer's directory below it.
         case opaqueDirectory
         /// A directory that merges with the others.
         case directory
@@ -20,17 +24,25 @@ public struct OverlayPicture: Sendable, Hashable, Codable {
 
     /// The opaque directory that hides a column's lower copies: its path and the layer it is in.
     public struct OpaqueDirectory: Sendable, Hashable, Codable {
+        /// The opaque directory's path inside the merged view.
         public var path: String
+        /// The layer it is opaque in (0 = top).
         public var layer: Int
 
+        /// Opaque directory `path` in layer `layer`.
         public init(path: String, layer: Int) { self.path = path; self.layer = layer }
     }
 
+    /// One path of the picture with its state in every layer.
     public struct Column: Sendable, Hashable, Codable {
+        /// The path inside the merged view, escaped for terminals.
         public var path: String
+        /// Its state in each layer, top first.
         public var cells: [Cell]
         /// The layer the merged view takes it from; nil when deleted.
         public var mergedFrom: Int?
+        /// `file`, `dir`, `symlink`, `other` or `whiteout` as the merged view has it (the layer
+        /// entry kinds of ``LayerIndex/Entry/Kind``), or `deleted`.
         public var kind: String
         /// For an entry that only lower layers have inside an opaque directory: that directory.
         public var cutOffBy: OpaqueDirectory? = nil
@@ -41,14 +53,19 @@ public struct OverlayPicture: Sendable, Hashable, Codable {
 
     /// A name for files: the container's name or the merged dir.
     public var name: String
+    /// The diagram's title.
     public var title: String
+    /// The stack drawn.
     public var stack: OverlayStack
+    /// The paths drawn, most telling first.
     public var columns: [Column]
     /// Visible paths not drawn.
     public var morePaths: Int
     /// Per layer: files in it.
     public var fileCounts: [Int?]
 
+    /// Chooses at most `maxColumns` paths of `inspection` for the diagram: deletions, shadowed
+    /// copies, copy-ups, additions, and entries cut off by opaque directories.
     public init(name: String, title: String, inspection: OverlayInspection, maxColumns: Int = 12) {
         self.name = name
         self.title = title

@@ -10,9 +10,11 @@
 ///
 /// Data-only layers are never visible by name.
 public struct OverlayResolution: Sendable {
+    /// One visible path of the merged view.
     public struct Entry: Sendable, Hashable {
         /// Absolute path inside the merged view.
         public var path: ByteString
+        /// What it is, in the layer that provides it.
         public var kind: LayerIndex.Entry.Kind
         /// Index (top first) of the layer that provides it (for a directory: the topmost one).
         public var layer: Int
@@ -31,21 +33,36 @@ public struct OverlayResolution: Sendable {
 
     /// A name removed by a whiteout or cut off by an opaque directory.
     public struct Deletion: Sendable, Hashable {
-        public enum Kind: String, Sendable { case whiteout, xattrWhiteout, opaqueDirectory }
+        /// A character-device 0/0 whiteout, an xattr whiteout (`overlay.whiteout`), or an opaque
+        /// directory (`overlay.opaque=y`).
+        public enum Kind: String, Sendable {
+            /// A character device 0/0 with the name.
+            case whiteout
+            /// A zero-size file with the `overlay.whiteout` xattr (Linux 6.7+).
+            case xattrWhiteout
+            /// A directory with `overlay.opaque=y`, cutting off what lower layers have below it.
+            case opaqueDirectory
+        }
+        /// The path deleted or cut off (absolute, inside the merged view).
         public var path: ByteString
+        /// The layer with the whiteout or opaque directory (0 = top).
         public var layer: Int
+        /// How it was deleted.
         public var kind: Kind
         /// Layers that still have the path (or, for an opaque directory, entries below it) but do not show.
         public var hides: [Int]
 
+        /// A deletion of `path` in `layer` that hides the copies in `hides`.
         public init(path: ByteString, layer: Int, kind: Kind, hides: [Int]) {
             self.path = path; self.layer = layer; self.kind = kind; self.hides = hides
         }
     }
 
+    /// How many layers the stack has (data-only layers included).
     public var layerCount: Int
     /// Every visible path, sorted bytewise (so a directory comes right before its contents).
     public var entries: [Entry]
+    /// The whiteouts and opaque directories of the visible layers, sorted bytewise by path (then by layer).
     public var deletions: [Deletion]
 
     /// What each layer contributes to the merged view.
@@ -76,6 +93,7 @@ public struct OverlayResolution: Sendable {
         return all
     }
 
+    /// What layer `layer` (0 = top) adds, changes and deletes in the merged view.
     public func changes(ofLayer layer: Int) -> LayerChanges {
         var c = LayerChanges()
         for e in entries where e.layer == layer && e.path != "/" {
@@ -94,6 +112,7 @@ public struct OverlayResolution: Sendable {
     /// Visible non-directories (files, symlinks, others).
     public var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .dir ? 0 : 1) } }
 
+    /// The visible entry at `path`, by binary search; nil when the merged view has no such path.
     public func entry(_ path: ByteString) -> Entry? {
         var lo = 0, hi = entries.count
         while lo < hi {
@@ -104,6 +123,7 @@ public struct OverlayResolution: Sendable {
     }
 }
 
+/// The overlay lookup rules of ``OverlayResolution``, applied to a whole stack.
 public enum OverlayResolver {
     /// - Parameters:
     ///   - layers: the layer indexes, top first, with their roles; nil for a layer that could not be read.

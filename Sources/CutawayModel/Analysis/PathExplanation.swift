@@ -1,6 +1,7 @@
 /// Why one path of an overlay's merged view looks the way it does: which layer provides it
 /// and which copies it hides, or which whiteout, opaque directory or file above hides it.
 public struct PathExplanation: Sendable, Hashable {
+    /// Why the path shows, or what hides it. Layers are numbered top first (0 = top).
     public enum Verdict: Sendable, Hashable {
         /// Visible; provided by `layer`.
         case provided(layer: Int, kind: LayerIndex.Entry.Kind, dataLayer: Int?, hides: [Int])
@@ -19,7 +20,9 @@ public struct PathExplanation: Sendable, Hashable {
         case notVisible(presentIn: [Int])
     }
 
+    /// The path asked about (absolute, inside the merged view).
     public var path: ByteString
+    /// What the layers make of it.
     public var verdict: Verdict
 
     /// - Parameters:

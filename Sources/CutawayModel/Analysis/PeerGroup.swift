@@ -2,6 +2,7 @@
 /// carry `shared:N` propagate mount and unmount events to each other, in every mount
 /// namespace; mounts with `master:N` receive from the group but do not send back.
 public struct PeerGroup: Sendable, Hashable {
+    /// The group's number N, as `shared:N` in mountinfo.
     public var id: Int
     /// Mounts with `shared:<id>`, across all mount namespaces.
     public var members: [MountReference]
@@ -54,9 +55,13 @@ public struct PeerGroup: Sendable, Hashable {
 
 /// A mount in a given mount namespace.
 public struct MountReference: Sendable, Hashable {
+    /// The mount namespace's inode.
     public var mountNamespace: UInt64
+    /// The mount's id in that namespace (mountinfo field 1).
     public var mountID: Int
+    /// Where it is mounted, relative to the reader's root.
     public var mountPoint: ByteString
+    /// Mount `mountID` at `mountPoint` in mount namespace `mountNamespace`.
     public init(mountNamespace: UInt64, mountID: Int, mountPoint: ByteString) {
         self.mountNamespace = mountNamespace; self.mountID = mountID; self.mountPoint = mountPoint
     }

@@ -4,13 +4,18 @@
 /// A new mount namespace is reported with its size, not mount by mount: it starts as a
 /// clone of its parent's mounts.
 public struct SnapshotDiff: Sendable {
+    /// Namespaces the new snapshot has and the old one does not (by type and inode).
     public var addedNamespaces: [Namespace]
+    /// Namespaces the old snapshot has and the new one does not.
     public var removedNamespaces: [Namespace]
+    /// Mounts that appeared in a mount namespace both snapshots have.
     public var addedMounts: [(mountNamespace: UInt64, mount: Mount)]
+    /// Mounts that went from a mount namespace both snapshots have.
     public var removedMounts: [(mountNamespace: UInt64, mount: Mount)]
     /// New mount namespaces and how many mounts each has.
     public var newMountTables: [(mountNamespace: UInt64, mounts: Int)]
 
+    /// What changed from `old` to `new`.
     public init(from old: Snapshot, to new: Snapshot) {
         typealias Key = SnapshotIndex.NamespaceKey
         let before = Set(old.namespaces.map { Key($0.type, $0.inode) })
@@ -30,25 +35,6 @@ public struct SnapshotDiff: Sendable {
         newMountTables = fresh.map { (mountNamespace: $0.0, mounts: $0.1) }
     }
 
+    /// True when no namespace and no mount changed (new mount tables come with new namespaces).
     public var isEmpty: Bool { addedNamespaces.isEmpty && removedNamespaces.isEmpty && addedMounts.isEmpty && removedMounts.isEmpty }
-
-    /// One line per change, for people.
-    public func lines(in snapshot: Snapshot) -> [String] {
-        let index = SnapshotIndex(snapshot)
-        var out: [String] = []
-        for ns in addedNamespaces.sorted(by: { ($0.type, $0.inode) < ($1.type, $1.inode) }) {
-            let who = index.leader(of: ns).map { ", leader \($0.pid) \($0.command)" } ?? ""
-            var line = "+ new namespace \(ns.type.rawValue):\(ns.inode)\(who)"
-            if ns.type == .mnt, let t = newMountTables.first(where: { $0.mountNamespace == ns.inode }) {
-                line += " (a copy of \(t.mounts) mounts)"
-            }
-            out.append(line)
-        }
-        for ns in removedNamespaces.sorted(by: { ($0.type, $0.inode) < ($1.type, $1.inode) }) {
-            out.append("- namespace \(ns.type.rawValue):\(ns.inode) is gone")
-        }
-        for (ns, m) in addedMounts { out.append("+ mount \(m.mountPoint) (\(m.fsType) \(m.source), \(m.propagationTags)) in mnt:\(ns)") }
-        for (ns, m) in removedMounts { out.append("- mount \(m.mountPoint) (\(m.fsType)) removed from mnt:\(ns)") }
-        return out
-    }
 }

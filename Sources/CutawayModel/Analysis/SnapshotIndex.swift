@@ -1,5 +1,6 @@
 /// Lookups over a ``Snapshot``, built once in O(n) so that trees and reports never scan.
 public struct SnapshotIndex: Sendable {
+    /// The snapshot the lookups are over.
     public let snapshot: Snapshot
     private let namespaceSlots: [NamespaceKey: Int]
     private let processSlots: [Int32: Int]
@@ -12,11 +13,15 @@ public struct SnapshotIndex: Sendable {
 
     /// `(type, inode)`: the identity of a namespace within one snapshot.
     public struct NamespaceKey: Hashable, Sendable {
+        /// The namespace's type.
         public var type: NamespaceType
+        /// The namespace's nsfs inode.
         public var inode: UInt64
+        /// The key of namespace `type:[inode]`.
         public init(_ type: NamespaceType, _ inode: UInt64) { self.type = type; self.inode = inode }
     }
 
+    /// Indexes `snapshot`'s namespaces, processes, mount tables, id maps, threads and containers.
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
         var ns: [NamespaceKey: Int] = [:]
@@ -47,14 +52,18 @@ public struct SnapshotIndex: Sendable {
     /// The process a recorded thread belongs to.
     public func process(ofThread tid: Int32) -> ProcessRecord? { threadOwners[tid].flatMap { process($0) } }
 
+    /// The namespace `type:[inode]`, if the snapshot has it.
     public func namespace(_ type: NamespaceType, _ inode: UInt64) -> Namespace? {
         namespaceSlots[NamespaceKey(type, inode)].map { snapshot.namespaces[$0] }
     }
 
+    /// The process with host pid `pid`, if the snapshot has it.
     public func process(_ pid: Int32) -> ProcessRecord? { processSlots[pid].map { snapshot.processes[$0] } }
 
+    /// The mount table of mount namespace `mountNamespace`, if it could be read.
     public func mountTable(_ mountNamespace: UInt64) -> MountTable? { mountTableSlots[mountNamespace].map { snapshot.mountTables[$0] } }
 
+    /// The id maps of user namespace `userNamespace`, if they could be read.
     public func idMaps(_ userNamespace: UInt64) -> UserNamespaceIDMaps? { idMapSlots[userNamespace].map { snapshot.idMaps[$0] } }
 
     /// The oldest member process (earliest start time, then lowest pid), as lsns's PID column.

@@ -2,7 +2,9 @@
 public enum ResolvedTarget: Sendable {
     /// A path that exists (an overlay mount point, for `layers`).
     case path(String)
+    /// A container the engines recorded.
     case container(Container)
+    /// An image the engines recorded.
     case image(EngineImage)
 }
 
@@ -10,6 +12,7 @@ public enum ResolvedTarget: Sendable {
 public enum TargetError: Error, Sendable, Equatable, CustomStringConvertible {
     /// More than one candidate at the first rule that matched: each candidate described.
     case ambiguous(target: String, rule: String, candidates: [String])
+    /// No rule matched.
     case notFound(target: String)
 
     public var description: String {
@@ -36,11 +39,15 @@ public enum TargetError: Error, Sendable, Equatable, CustomStringConvertible {
 ///    an image id prefix. One image recorded under the same id twice (containerd keeps one
 ///    record per namespace) is one image.
 public struct TargetResolver: Sendable {
+    /// The containers it resolves among.
     public var containers: [Container]
+    /// The images it resolves among (rule 5).
     public var images: [EngineImage]
 
+    /// A resolver over these containers and images.
     public init(containers: [Container], images: [EngineImage]) { self.containers = containers; self.images = images }
 
+    /// `target` by the rules above; `pathExists` answers rule 1.
     public func resolve(_ target: String, pathExists: (String) -> Bool) throws(TargetError) -> ResolvedTarget {
         if target.hasPrefix("/") || target.hasPrefix(".") || pathExists(target) { return .path(target) }
         if let c = try container(target) { return .container(c) }

@@ -18,12 +18,15 @@
 /// - a leaf element with flag `0x01` is a nested bucket whose value is `{root u64, sequence
 ///   u64}`; root 0 means an inline bucket: its one leaf page follows in the value itself.
 public struct BoltDatabase: Sendable {
+    /// The file's bytes (a copy; the file itself is never touched).
     public let bytes: [UInt8]
+    /// The page size the meta page in use gives (4096 on most systems).
     public let pageSize: Int
     /// The transaction id of the meta page in use.
     public let txid: UInt64
-    /// Which meta page (0 or 1) is in use, and whether the other one was valid.
+    /// Which meta page (0 or 1) is in use.
     public let metaPage: Int
+    /// Whether the other meta page was valid too (it holds the transaction before).
     public let otherMetaValid: Bool
     let rootPage: UInt64
     let highWater: UInt64
@@ -34,6 +37,7 @@ public struct BoltDatabase: Sendable {
     /// Nested buckets deeper than this are refused (containerd's are 6 deep).
     static let maxDepth = 64
 
+    /// Checks the meta pages of `bytes` and picks the current one; pages are read when asked for.
     public init(bytes: [UInt8]) throws(BoltError) {
         self.bytes = bytes
         guard bytes.count >= 2 * 1024 else { throw .tooSmall(bytes.count) }
@@ -101,14 +105,23 @@ public struct BoltDatabase: Sendable {
 /// What is wrong with a bbolt file. Every case names what was found, so a damaged or
 /// foreign file is reported, never half-read.
 public enum BoltError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Fewer bytes than two meta pages of the smallest page size.
     case tooSmall(Int)
+    /// Neither meta page has the magic, version 2 and a matching checksum.
     case noValidMetaPage
+    /// The meta page's high-water mark lies beyond the bytes there are.
     case truncated(expected: UInt64, actual: Int)
+    /// A page id beyond the file or the high-water mark.
     case pageOutOfRange(UInt64)
+    /// A page in a bucket's tree that is neither a branch nor a leaf.
     case unexpectedPage(UInt64, flags: UInt16)
+    /// An element whose key or value reaches outside its page.
     case elementOutOfBounds(page: UInt64, element: Int)
+    /// A page reached twice in one bucket's tree.
     case cycle(UInt64)
+    /// Buckets nested deeper than ``BoltDatabase`` allows.
     case tooDeep
+    /// A nested bucket's value too short for its `{root, sequence}` header.
     case badBucketValue(key: String)
 
     public var description: String {
@@ -128,10 +141,13 @@ public enum BoltError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// One key of a bucket: a value, or a nested bucket.
 public struct BoltEntry: Sendable {
+    /// The key's bytes.
     public var key: [UInt8]
     /// The value; nil for a nested bucket.
     public var value: [UInt8]?
+    /// The nested bucket; nil for a value.
     public var bucket: BoltBucket?
+    /// The key as text (invalid UTF-8 replaced by U+FFFD).
     public var keyString: String { String(decoding: key, as: UTF8.self) }
 }
 
@@ -156,11 +172,13 @@ public struct BoltBucket: Sendable {
         return out
     }
 
+    /// The nested bucket called `name`, if there is one.
     public func bucket(_ name: String) throws(BoltError) -> BoltBucket? {
         let key = Array(name.utf8)
         return try entries().first { $0.key == key }?.bucket
     }
 
+    /// The value of key `name`, if it is a value.
     public func value(_ name: String) throws(BoltError) -> [UInt8]? {
         let key = Array(name.utf8)
         return try entries().first { $0.key == key }?.value

@@ -12,9 +12,13 @@ public enum BoltFile {
     /// containerd's meta.db on a busy node is tens of MB; this leaves room for far more.
     public static let sizeLimit = 1 << 30
 
+    /// Why the file could not be read.
     public enum ReadError: Error, Sendable, CustomStringConvertible {
+        /// The file could not be opened or read beneath its store.
         case store(StoreReadError)
+        /// The file (named) is not a bbolt database, or is damaged.
         case format(String, BoltError)
+        /// The file (named) changed during every one of `attempts` copies.
         case unstable(String, attempts: Int)
 
         public var description: String {
@@ -26,6 +30,8 @@ public enum BoltFile {
         }
     }
 
+    /// Copies `relative` (beneath `store`, at most `limit` bytes) and parses the copy, trying up
+    /// to `attempts` times while the file changes under it.
     public static func read(_ relative: String, in store: StoreRoot, limit: Int = sizeLimit, attempts: Int = 5) -> Result<BoltDatabase, ReadError> {
         let name = store.absolute(relative)
         var lastFormatError: BoltError?

@@ -5,11 +5,15 @@ import Foundation
 /// written in: `key = "basic string"` or `key = 'literal string'` before the first `[table]`,
 /// `#` comments, blank lines; anything else is skipped, never guessed at.
 public struct ContainerdConfig: Sendable, Equatable {
+    /// The top-level `root` directory (persistent data; default `/var/lib/containerd`), if set.
     public var root: String?
+    /// The top-level `state` directory (runtime state; default `/run/containerd`), if set.
     public var state: String?
 
+    /// A config with these settings.
     public init(root: String? = nil, state: String? = nil) { self.root = root; self.state = state }
 
+    /// The `root` and `state` keys of the config file `text`; nil where absent or not a plain string.
     public init(toml text: String) {
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             let line = rawLine.drop { $0 == " " || $0 == "\t" }

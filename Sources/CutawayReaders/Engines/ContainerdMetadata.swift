@@ -11,39 +11,62 @@ import Foundation
 /// `annotations` carry the CRI's pod fields); a snapshot's `name` is the key the snapshotter
 /// itself uses (`<namespace>/<n>/<key>`).
 public struct ContainerdMetadata: Sendable, Equatable {
+    /// One image record: `v1/<namespace>/images/<name>`.
     public struct Image: Sendable, Equatable {
+        /// The containerd namespace it is recorded in.
         public var namespace: String
+        /// The image's name (`docker.io/library/busybox:latest`).
         public var name: String
+        /// The digest the name points to (a manifest or an index).
         public var targetDigest: String
+        /// The media type of that target (`application/vnd.oci.image.index.v1+json`, …).
         public var targetMediaType: String
     }
 
+    /// One container record: `v1/<namespace>/containers/<id>`.
     public struct ContainerRecord: Sendable, Equatable {
+        /// The containerd namespace it is recorded in.
         public var namespace: String
+        /// The container id.
         public var id: String
+        /// The image name it was made from, if any.
         public var image: String?
+        /// The snapshotter that holds its root file system (`overlayfs`).
         public var snapshotter: String?
+        /// Its read-write snapshot's key in that snapshotter.
         public var snapshotKey: String?
+        /// The runtime's name (`io.containerd.runc.v2`), from `runtime/name`.
         public var runtime: String?
+        /// Its labels, from `labels/`.
         public var labels: [String: String]
         /// The OCI spec's annotations (CRI: `io.kubernetes.cri.*`).
         public var annotations: [String: String]
     }
 
+    /// One snapshot record: `v1/<namespace>/snapshots/<snapshotter>/<key>`.
     public struct SnapshotRecord: Sendable, Equatable {
+        /// The containerd namespace it is recorded in.
         public var namespace: String
+        /// The snapshotter (`overlayfs`).
         public var snapshotter: String
+        /// Its key in containerd's namespace (a container's snapshot key, or an image layer's chain id).
         public var key: String
         /// The snapshotter's own key for it.
         public var backendName: String
+        /// The key of the snapshot it was made from, if any.
         public var parent: String?
     }
 
+    /// Every containerd namespace recorded (`default`, `k8s.io`, `moby`, …).
     public var namespaces: [String]
+    /// Every image record, by namespace.
     public var images: [Image]
+    /// Every container record, by namespace.
     public var containers: [ContainerRecord]
+    /// Every snapshot record, by namespace and snapshotter.
     public var snapshots: [SnapshotRecord]
 
+    /// The records of the metadata database `db`.
     public init(_ db: BoltDatabase) throws(BoltError) {
         namespaces = []; images = []; containers = []; snapshots = []
         guard let v1 = try db.root.bucket("v1") else { return }
@@ -88,15 +111,32 @@ public struct ContainerdMetadata: Sendable, Equatable {
 /// (containerd 1.x `snapshots/storage/bolt.go`): `v1/snapshots/<name>/{id (uvarint), kind
 /// (1 view, 2 active, 3 committed), parent (a name)}`. Snapshot `id` lives in `snapshots/<id>/fs`.
 public struct ContainerdSnapshotterMetadata: Sendable, Equatable {
-    public enum Kind: UInt8, Sendable { case unknown = 0, view = 1, active = 2, committed = 3 }
+    /// A snapshot's kind as the snapshotter stores it (containerd's `snapshots.Kind`).
+    public enum Kind: UInt8, Sendable {
+        /// A value cutaway does not know (or none).
+        case unknown = 0
+        /// A read-only view of a committed snapshot.
+        case view = 1
+        /// A read-write snapshot (a container's upper layer).
+        case active = 2
+        /// A committed, read-only snapshot (an image layer).
+        case committed = 3
+    }
+    /// One snapshot of the overlayfs snapshotter.
     public struct Snapshot: Sendable, Equatable {
+        /// The snapshotter's key for it (``ContainerdMetadata/SnapshotRecord/backendName``).
         public var name: String
+        /// Its number: its directory is `snapshots/<id>/fs`.
         public var id: UInt64
+        /// View, active (read-write) or committed (an image layer).
         public var kind: Kind
+        /// The name of the snapshot it was made from, if any.
         public var parent: String?
     }
+    /// Every snapshot, by name.
     public var byName: [String: Snapshot]
 
+    /// The records of the snapshotter's database `db`.
     public init(_ db: BoltDatabase) throws(BoltError) {
         byName = [:]
         for (name, s) in try db.bucket(["v1", "snapshots"])?.buckets() ?? [] {
@@ -109,14 +149,7 @@ public struct ContainerdSnapshotterMetadata: Sendable, Equatable {
 
     /// The snapshot and its parents, top first (a loop or a missing parent ends the chain).
     public func chain(from name: String) -> [Snapshot] {
-        var out: [Snapshot] = []
-        var seen = Set<String>()
-        var next: String? = name
-        while let n = next, seen.insert(n).inserted, let s = byName[n] {
-            out.append(s)
-            next = s.parent
-        }
-        return out
+        ParentChain.follow(from: name, in: byName, parent: \.parent)
     }
 }
 

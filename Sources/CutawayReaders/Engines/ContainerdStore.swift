@@ -12,10 +12,14 @@ import Glibc
 /// found from the process table (the process whose root overlay is the container's snapshot);
 /// with the state only, containers are the tasks, their layers taken from the live overlay.
 public struct ContainerdStore: Sendable {
+    /// The root directory (metadata, content store, snapshots), if known.
     public let root: StoreRoot?
+    /// The state directory (running tasks), if known.
     public let state: StoreRoot?
+    /// Whose store this is when not root's (see ``Container/storeOwner``).
     public let owner: String?
 
+    /// A containerd instance with these directories.
     public init(root: StoreRoot?, state: StoreRoot?, owner: String? = nil) { self.root = root; self.state = state; self.owner = owner }
 
     static let metaDB = "io.containerd.metadata.v1.bolt/meta.db"
@@ -23,7 +27,9 @@ public struct ContainerdStore: Sendable {
     static let tasks = "io.containerd.runtime.v2.task"
     static let blobs = "io.containerd.content.v1.content/blobs/"
 
+    /// True when `store` has containerd's metadata database.
     public static func looksLikeRoot(_ store: StoreRoot) -> Bool { store.exists(metaDB) }
+    /// True when `store` has the runtime-v2 task directory.
     public static func looksLikeState(_ store: StoreRoot) -> Bool { store.isDirectory(tasks) }
 
     /// What the databases say, read once.
@@ -50,6 +56,8 @@ public struct ContainerdStore: Sendable {
         return r
     }
 
+    /// Every container and image the instance records, with layers resolved to host paths;
+    /// what could not be read goes to `notes`.
     public func read(notes: inout [String]) -> (containers: [Container], images: [EngineImage]) {
         let records = records(notes: &notes)
         var containers: [Container] = []

@@ -7,14 +7,14 @@ import Foundation
 /// `layerdb/mounts/<container-id>/{mount-id,init-id}`, `overlay2/<cache-id>/diff`,
 /// `overlay2/l/<short>` links and `containers/<id>/config.v2.json`.
 /// Every file and layer is reached beneath the store's root (``StoreRoot``).
-public struct DockerStore: Sendable {
+public struct DockerStore: EngineStore {
+    public static let engine = Container.Engine.docker
     public let store: StoreRoot
-    /// Whose store this is when not root's (see ``Container/storeOwner``).
     public let owner: String?
 
     public init(store: StoreRoot, owner: String? = nil) { self.store = store; self.owner = owner }
 
-    public var root: String { store.path }
+    /// True when `store` has Docker's overlay2 image directory.
     public static func looksLike(_ store: StoreRoot) -> Bool { store.isDirectory("image/overlay2") }
 
     private let layerdb = "image/overlay2/layerdb"
@@ -85,6 +85,7 @@ public struct DockerStore: Sendable {
         var Driver: String?
     }
 
+    /// Running or not.
     public func containers(notes: inout [String]) -> [Container] {
         let records = layerRecords()
         return store.list("containers").compactMap { id in
@@ -106,7 +107,7 @@ public struct DockerStore: Sendable {
                 return BindMount(source: s, destination: d, readOnly: m.RW == false)
             }.sorted { $0.destination < $1.destination }
             let running = c.State?.Running == true
-            return Container(engine: .docker, id: c.ID, name: (c.Name ?? id).trimmingPrefix("/"), image: c.Config?.Image, imageID: c.Image,
+            return Container(engine: .docker, id: c.ID, name: String((c.Name ?? id).trimmingPrefix("/")), image: c.Config?.Image, imageID: c.Image,
                              pid: running ? c.State?.Pid.flatMap { $0 > 0 ? $0 : nil } : nil, storeRoot: root, layers: layers,
                              mergedDir: mountID.map { store.absolute("overlay2/" + $0 + "/merged") },
                              workDir: mountID.map { store.absolute("overlay2/" + $0 + "/work") },
@@ -120,8 +121,4 @@ public struct DockerStore: Sendable {
         guard let p = path.utf8String, p.hasPrefix("l/"), case .success(let real) = store.directory("overlay2/" + p) else { return nil }
         return ByteString(real)
     }
-}
-
-extension String {
-    func trimmingPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
 }

@@ -124,15 +124,11 @@ public enum EngineDiscovery {
         // Overlay mounts point into the stores: …/overlay2/<id>/… (Docker), …/overlay/<id>/… (podman),
         // …/io.containerd.snapshotter.v1.overlayfs/snapshots/<n>/fs (containerd).
         for table in snapshot.mountTables {
-            for m in table.mounts where m.fsType == "overlay" {
-                for option in m.superOptions.map(\.lossyString) where option.hasPrefix("upperdir=") || option.hasPrefix("lowerdir") {
-                    guard let eq = option.firstIndex(of: "=") else { continue }
-                    let value = String(option[option.index(after: eq)...])
+            for case (_, .success(let stack)) in OverlayReader.stacks(in: table) {
+                for path in stack.layers.map(\.path.lossyString) where path.hasPrefix("/") {
                     for marker in ["/overlay2/", "/overlay/", "/" + ContainerdStore.overlayfs + "/"] {
-                        guard let r = value.range(of: marker) else { continue }
-                        let prefix = String(value[..<r.lowerBound]).split(separator: ":").last.map(String.init) ?? ""
-                        guard prefix.hasPrefix("/") else { continue }
-                        let candidate = Candidate(path: prefix, origin: .overlayMount)
+                        guard let r = path.range(of: marker), r.lowerBound > path.startIndex else { continue }
+                        let candidate = Candidate(path: String(path[..<r.lowerBound]), origin: .overlayMount)
                         switch marker {
                         case "/overlay2/": docker.append(candidate)
                         case "/overlay/": podman.append(candidate)
@@ -235,8 +231,7 @@ public enum EngineDiscovery {
         // Mount namespaces whose root mount is an overlay, keyed by the real path of its upper dir.
         var rootOverlayByUpper: [String: (table: MountTable, stack: OverlayStack)] = [:]
         for table in snapshot.mountTables {
-            guard let root = table.mounts.last(where: { $0.mountPoint == "/" }), root.fsType == "overlay",
-                  let stack = try? OverlayOptionsParser.stack(of: root, in: table.mountNamespace) else { continue }
+            guard let stack = table.rootOverlayStack else { continue }
             let key = stack.upper.flatMap { $0.resolvedPath?.utf8String }.flatMap { StoreFiles.real($0) ?? $0 }
                 ?? stack.layers.first?.resolvedPath?.utf8String ?? ""
             rootOverlayByUpper[key] = (table, stack)
@@ -253,17 +248,13 @@ public enum EngineDiscovery {
             // A pid from containerd's task directory counts only if that process's root is the
             // container's overlay (a stale init.pid may name another process now).
             if c.engine == .containerd, let pid = c.pid, let upper = c.layers.first(where: { $0.role == .upper })?.resolvedPath?.utf8String,
-               let mnt = index.process(pid)?.namespaces[.mnt], let table = index.mountTable(mnt),
-               let root = table.mounts.last(where: { $0.mountPoint == "/" }), root.fsType == "overlay",
-               let stack = try? OverlayOptionsParser.stack(of: root, in: mnt),
+               let stack = index.process(pid)?.namespaces[.mnt].flatMap({ index.mountTable($0) })?.rootOverlayStack,
                let live = stack.upper?.resolvedPath?.utf8String, (StoreFiles.real(live) ?? live) != (StoreFiles.real(upper) ?? upper) {
                 c.pid = nil
             }
             if let pid = c.pid, let p = index.process(pid) {
                 c.namespaces = p.namespaces
-                if c.engine == .containerd, c.layers.isEmpty, let mnt = p.namespaces[.mnt], let table = index.mountTable(mnt),
-                   let root = table.mounts.last(where: { $0.mountPoint == "/" }), root.fsType == "overlay",
-                   let stack = try? OverlayOptionsParser.stack(of: root, in: mnt) {
+                if c.engine == .containerd, c.layers.isEmpty, let stack = p.namespaces[.mnt].flatMap({ index.mountTable($0) })?.rootOverlayStack {
                     c.layers = stack.layers.map { l in
                         var l = l
                         if let path = l.resolvedPath?.utf8String, let n = ContainerdStore.snapshotNumber(of: path) {

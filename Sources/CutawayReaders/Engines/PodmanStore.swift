@@ -8,13 +8,15 @@ import Foundation
 /// config stored beside the image as `=<base64 of "sha256:ID">`, and `overlay/<id>/diff`.
 /// The container's pid is not in these files: it is found from the live mounts (the process
 /// whose root is the container's overlay). Every file and layer is reached beneath the store.
-public struct PodmanStore: Sendable {
+public struct PodmanStore: EngineStore {
+    public static let engine = Container.Engine.podman
     public let store: StoreRoot
-    /// `user alice (uid 1000)` for a rootless store (see ``Container/storeOwner``).
+    /// `user alice (uid 1000)` for a rootless store.
     public let owner: String?
+
     public init(store: StoreRoot, owner: String? = nil) { self.store = store; self.owner = owner }
 
-    public var root: String { store.path }
+    /// True when `store` has containers-storage's overlay layer records.
     public static func looksLike(_ store: StoreRoot) -> Bool { store.exists("overlay-layers/layers.json") }
 
     struct Layer: Decodable {
@@ -32,21 +34,9 @@ public struct PodmanStore: Sendable {
         Dictionary((store.json([Layer].self, "overlay-layers/layers.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// From `top` down through the parents: top first.
-    func chain(from top: String, _ all: [String: Layer]) -> [Layer] {
-        var out: [Layer] = []
-        var seen = Set<String>()
-        var next: String? = top
-        while let id = next, seen.insert(id).inserted, let l = all[id] {
-            out.append(l)
-            next = l.parent
-        }
-        return out
-    }
-
     func imageLayers(_ image: Image, _ all: [String: Layer], notes: inout [String]) -> [OverlayLayer] {
         guard let top = image.layer else { return [] }
-        let chain = chain(from: top, all)
+        let chain = ParentChain.follow(from: top, in: all, parent: \.parent)  // top first
         let configKey = "=" + Data(("sha256:" + image.id).utf8).base64EncodedString()
         let steps = DockerStore.isHex(image.id) ? ImageConfig.load("overlay-images/\(image.id)/\(configKey)", in: store, notes: &notes)?.layerSteps ?? [] : []
         let count = chain.count
@@ -65,6 +55,7 @@ public struct PodmanStore: Sendable {
         }
     }
 
+    /// Without a pid (see above).
     public func containers(notes: inout [String]) -> [Container] {
         let all = layers()
         let images = Dictionary((store.json([Image].self, "overlay-images/images.json") ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -15,15 +15,16 @@ import Glibc
 public final class StoreRoot: Sendable {
     /// The store's path as discovered (absolute).
     public let path: String
-    /// Owner and mode of the store's root directory, from fstat(2) on the descriptor.
+    /// Owner of the store's root directory, from fstat(2) on the descriptor.
     public let ownerUID: UInt32
+    /// Mode bits (`st_mode`) of the store's root directory, from the same fstat(2).
     public let mode: UInt32
     let fd: Int32
 
     /// Opens `path` as a store root. The path itself is resolved by the kernel as usual (a
     /// default place such as `/var/run/docker` may go through a symlink); what is under it is not.
     public static func open(_ path: String) -> StoreRoot? {
-        let fd = Glibc.open(path, StoreRoot.oPath | O_DIRECTORY | O_CLOEXEC)
+        let fd = Glibc.open(path, CUTAWAY_O_PATH | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         var st = stat()
         guard fstat(fd, &st) == 0 else { close(fd); return nil }
@@ -111,14 +112,16 @@ public final class StoreRoot: Sendable {
         return names.sorted()
     }
 
+    /// True when `relative` is a directory beneath the store (no link leading out).
     public func isDirectory(_ relative: String) -> Bool {
-        guard case .success(let f) = openBeneath(relative, StoreRoot.oPath | O_DIRECTORY) else { return false }
+        guard case .success(let f) = openBeneath(relative, CUTAWAY_O_PATH | O_DIRECTORY) else { return false }
         close(f)
         return true
     }
 
+    /// True when `relative` exists beneath the store (no link leading out).
     public func exists(_ relative: String) -> Bool {
-        guard case .success(let f) = openBeneath(relative, StoreRoot.oPath) else { return false }
+        guard case .success(let f) = openBeneath(relative, CUTAWAY_O_PATH) else { return false }
         close(f)
         return true
     }
@@ -126,7 +129,7 @@ public final class StoreRoot: Sendable {
     /// The real absolute path of a directory beneath the store (a layer's `diff`, a Docker
     /// `l/SHORT` link), once the kernel has checked that resolving it stays inside the store.
     public func directory(_ relative: String) -> Result<String, StoreReadError> {
-        switch openBeneath(relative, StoreRoot.oPath | O_DIRECTORY) {
+        switch openBeneath(relative, CUTAWAY_O_PATH | O_DIRECTORY) {
         case .failure(let e): return .failure(e)
         case .success(let f):
             defer { close(f) }
@@ -143,18 +146,21 @@ public final class StoreRoot: Sendable {
     /// An image configuration: the JSON of an OCI/Docker config is KBs; history of hundreds of
     /// steps stays far below this. A larger one is refused, not read (it would cost its size in RAM).
     public static let imageConfigLimit = 8 << 20
-
-    /// O_PATH (open(2); Glibc's module hides it behind _GNU_SOURCE): the same value on every Linux architecture Swift runs on.
-    static let oPath: Int32 = 0o10000000
 }
 
 /// Why a file of a store was not read.
 public enum StoreReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file does not exist.
     case missing(String)
+    /// Its path resolves outside the store (EXDEV from openat2(2)).
     case outside(String, store: String)
+    /// It is a symbolic link (ELOOP from `O_NOFOLLOW`).
     case symlink(String)
+    /// It is not a regular file.
     case notRegular(String)
+    /// It is larger than the limit for its kind of record.
     case tooLarge(String, size: Int64, limit: Int)
+    /// Any other failure, with the system's message.
     case other(String, String)
 
     public var description: String {

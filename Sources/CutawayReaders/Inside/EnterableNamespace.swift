@@ -108,37 +108,33 @@ final class EnterableNamespace {
     }
 }
 
-/// Opens a path inside a process's root (`/proc/PID/root` + `path`) one component at a time
-/// with O_PATH|O_NOFOLLOW, the way systemd's chase() does: a symlink anywhere on the way is
-/// refused (never followed), and `.`/`..` components are refused, so the walk cannot leave
-/// that root. Used for paths read from mount tables (which never contain symlinks).
+/// Opens a path inside a process's root (`/proc/PID/root` + `path`) `O_PATH`, through
+/// CutawaySystem's beneath-opener (openat2(2) with `RESOLVE_BENEATH|RESOLVE_NO_MAGICLINKS|
+/// RESOLVE_NO_SYMLINKS`, or its one-component-at-a-time `O_NOFOLLOW` walk on kernels without
+/// openat2): a symlink anywhere on the way is refused (never followed), and the path cannot
+/// leave that root. Used for paths read from mount tables (which never contain symlinks).
 enum RootedPath {
     static func open(pid: Int32, path: [UInt8], directory: Bool, procRoot: String = "/proc") -> Result<Int32, NamespaceReadError> {
         let rootPath = "\(procRoot)/\(pid)/root"
-        var fd = Glibc.open(rootPath, CUTAWAY_O_PATH | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(.errno("open \(rootPath)", errno)) }
-        let components = path.split(separator: UInt8(ascii: "/"))
-        for (i, component) in components.enumerated() {
-            if component.elementsEqual([UInt8(ascii: ".")]) || component.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
-                close(fd)
-                return .failure(.init("\(rootPath)\(String(decoding: path, as: UTF8.self)): a . or .. component"))
-            }
-            let last = i == components.count - 1
-            let flags = CUTAWAY_O_PATH | O_NOFOLLOW | O_CLOEXEC | (!last || directory ? O_DIRECTORY : 0)
-            let next = Array(component).withUnsafeBufferPointer { buf -> Int32 in
-                var name = Array(buf) + [0]
-                return name.withUnsafeMutableBufferPointer { n in
-                    n.baseAddress!.withMemoryRebound(to: CChar.self, capacity: n.count) { openat(fd, $0, flags) }
-                }
-            }
-            let code = errno
-            close(fd)
-            guard next >= 0 else {
-                let why = code == ELOOP || code == ENOTDIR ? "a symlink or non-directory on the way (not followed)" : String(cString: strerror(code))
-                return .failure(.init("\(rootPath)\(String(decoding: path, as: UTF8.self)): \(why)"))
-            }
-            fd = next
+        let root = Glibc.open(rootPath, CUTAWAY_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        guard root >= 0 else { return .failure(.errno("open \(rootPath)", errno)) }
+        defer { close(root) }
+        let shown = "\(rootPath)\(String(decoding: path, as: UTF8.self))"
+        // Mount points are absolute: the same path, relative to that root.
+        let relative = path.drop { $0 == UInt8(ascii: "/") }
+        var options = openPathOnly
+        if directory { options.insert(.directory) }
+        // Built from the bytes, so a name that is not UTF-8 still names that file.
+        let beneath = (Array(relative) + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { FilePath(platformString: $0.baseAddress!) }
         }
-        return .success(fd)
+        do {
+            let fd = try FileDescriptor(rawValue: root).open(beneath: beneath, .readOnly, options: options)
+            return .success(fd.rawValue)
+        } catch {
+            let why = error == .tooManySymbolicLinkLevels || error == .notDirectory ? "a symlink or non-directory on the way (not followed)"
+                : error == .improperLink ? "a path out of that root (not followed)" : error.description
+            return .failure(.init("\(shown): \(why)"))
+        }
     }
 }

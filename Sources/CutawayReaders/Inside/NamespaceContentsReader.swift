@@ -2,8 +2,10 @@ import CutawayModel
 
 /// Looks inside every network and IPC namespace of a live snapshot: devices, addresses,
 /// routes and veth peers (rtnetlink(7)); System V objects (`/proc/sysvipc`) and POSIX
-/// message queues (an existing mqueue mount). Each namespace is entered on a short-lived
-/// thread of its own (``NamespaceThread``); cutaway's other threads never change namespace.
+/// message queues (an existing mqueue mount). The namespaces are entered by a few threads of
+/// their own, one per core, each going through its share in turn (``NamespaceThread``);
+/// cutaway's other threads never change namespace. What is recorded does not depend on
+/// which thread read what.
 ///
 /// What cannot be read (no privilege, the namespace went away) is recorded in the
 /// snapshot's ``Visibility`` (`networksUnread`, `ipcUnread`, `posixMessageQueuesUnknown`),
@@ -24,17 +26,17 @@ public enum NamespaceContentsReader {
             snapshot.namespaces.filter { $0.type == type }.sorted { ($0.inode != readers[type] ? 1 : 0, $0.inode) < ($1.inode != readers[type] ? 1 : 0, $1.inode) }
         }
 
-        // Network namespaces.
+        // Network namespaces, spread over the worker threads, recorded in this order.
         let nets = ordered(.net)
         let candidates = nets.map { NetworkNamespaceReader.Candidate(inode: $0.inode, locations: EnterableNamespace.locations(of: $0)) }
+        let netJobs = nets.map { ns in
+            NamespaceThread.Job(kind: .network, inode: ns.inode,
+                                open: { EnterableNamespace.open(.net, ns.inode, via: EnterableNamespace.locations(of: ns), procRoot: procRoot) },
+                                body: { Result { () throws(NamespaceReadError) in try NetworkNamespaceReader.dump(candidates: candidates.filter { $0.inode != ns.inode }, procRoot: procRoot) } })
+        }
         var networks: [NetworkNamespace] = []
-        for ns in nets {
-            let result = EnterableNamespace.open(.net, ns.inode, via: EnterableNamespace.locations(of: ns), procRoot: procRoot).flatMap { file in
-                NamespaceThread.run(in: file, inode: ns.inode, kind: .network) {
-                    Result { () throws(NamespaceReadError) in try NetworkNamespaceReader.dump(candidates: candidates.filter { $0.inode != ns.inode }, procRoot: procRoot) }
-                }.flatMap { $0 }
-            }
-            switch result {
+        for (ns, result) in zip(nets, NamespaceThread.run(netJobs)) {
+            switch result.flatMap({ $0 }) {
             case .success(let dump): networks.append(NetworkNamespaceReader.model(namespace: ns.inode, dump))
             case .failure(let e): snapshot.visibility.networksUnread.append(UnreadNamespace(namespace: ns.inode, reason: e.description))
             }
@@ -48,16 +50,21 @@ public enum NamespaceContentsReader {
         for p in snapshot.processes {
             if let m = p.namespaces[.mnt], let i = p.namespaces[.ipc] { ipcOfMountNamespace[m, default: []].insert(i) }
         }
+        // A mount with queues in it belongs to one IPC namespace at most (one mqueue superblock
+        // per IPC namespace, mq_overview(7)): each namespace tries every such mount, those of its
+        // own processes' mount namespaces first, and the namespaces are read in parallel.
+        let withQueues = mounts.indices.filter { !(mounts[$0].names ?? []).isEmpty }
+        let ipcNamespaces = ordered(.ipc)
+        let ipcJobs = ipcNamespaces.map { ns in
+            let likely = withQueues.filter { ipcOfMountNamespace[mounts[$0].mountNamespace]?.contains(ns.inode) == true }
+            let order = likely + withQueues.filter { !likely.contains($0) }
+            return NamespaceThread.Job(kind: .ipc, inode: ns.inode,
+                                       open: { EnterableNamespace.open(.ipc, ns.inode, via: EnterableNamespace.locations(of: ns), procRoot: procRoot) },
+                                       body: { IPCNamespaceReader.read(mounts: mounts, candidates: order) })
+        }
         var claimed: Set<Int> = []
         var ipc: [IPCNamespace] = []
-        for ns in ordered(.ipc) {
-            // Mounts with queues not yet tied to a namespace; those of its own processes' mount namespaces first.
-            let open = mounts.indices.filter { !claimed.contains($0) && !(mounts[$0].names ?? []).isEmpty }
-            let likely = open.filter { ipcOfMountNamespace[mounts[$0].mountNamespace]?.contains(ns.inode) == true }
-            let order = likely + open.filter { !likely.contains($0) }
-            let result = EnterableNamespace.open(.ipc, ns.inode, via: EnterableNamespace.locations(of: ns), procRoot: procRoot).flatMap { file in
-                NamespaceThread.run(in: file, inode: ns.inode, kind: .ipc) { IPCNamespaceReader.read(mounts: mounts, candidates: order) }
-            }
+        for (ns, result) in zip(ipcNamespaces, NamespaceThread.run(ipcJobs)) {
             switch result {
             case .success(let r):
                 var contents = IPCNamespace(namespace: ns.inode, sharedMemory: r.sharedMemory, semaphoreSets: r.semaphoreSets, messageQueues: r.messageQueues)
@@ -65,8 +72,7 @@ public enum NamespaceContentsReader {
                 if !r.problems.isEmpty {
                     snapshot.visibility.ipcUnread.append(UnreadNamespace(namespace: ns.inode, reason: r.problems.joined(separator: "; ")))
                 }
-                if let m = r.mqueueMount {
-                    claimed.insert(m)
+                if let m = r.mqueueMount, claimed.insert(m).inserted {
                     contents.posixMessageQueues = mounts[m].names
                 } else {
                     snapshot.visibility.posixMessageQueuesUnknown.append(UnreadNamespace(namespace: ns.inode, reason: unknownQueuesReason(ns, mounts: mounts, ipcOfMountNamespace: ipcOfMountNamespace)))

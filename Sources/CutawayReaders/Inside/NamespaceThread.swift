@@ -5,49 +5,92 @@ import Musl
 #endif
 import CLinuxSyscalls
 import CutawayModel
+import Synchronization
 
-/// Runs work inside a network or IPC namespace on a short-lived thread of its own.
+/// Runs work inside network or IPC namespaces on a small pool of threads of its own.
 ///
 /// setns(2) with CLONE_NEWNET or CLONE_NEWIPC moves only the calling thread, and works in a
-/// multi-threaded process (unlike CLONE_NEWNS and CLONE_NEWUSER). So cutaway starts a
-/// dedicated pthread (never a thread of Swift's cooperative pool, which other tasks share),
-/// enters the namespace there, does the work, and lets the thread end: no other thread of
+/// multi-threaded process (unlike CLONE_NEWNS and CLONE_NEWUSER). So cutaway starts a few
+/// dedicated pthreads (never threads of Swift's cooperative pool or of Dispatch, which other
+/// work shares), one per core; each takes the next namespace, enters it, does the work, and
+/// goes on to the next, and the threads end when every namespace is done: no other thread of
 /// cutaway ever changes namespace, and nothing is left behind. A netlink socket created on
-/// that thread stays bound to the namespace (netlink(7)); `/proc/sysvipc/*` opened there
-/// shows that IPC namespace (proc(5)).
+/// such a thread stays bound to the namespace it was in (netlink(7)); `/proc/sysvipc/*`
+/// opened there shows that IPC namespace (proc(5)).
 ///
 /// When the thread is already in the namespace (the reader's own), it does not call setns,
-/// so an unprivileged reader still sees its own namespaces.
+/// so an unprivileged reader still sees its own namespaces. Results come back in job order,
+/// whichever thread did the job.
 enum NamespaceThread {
-    /// CLONE_NEWNET or CLONE_NEWIPC, and the `/proc/thread-self/ns` name.
+    /// Network or IPC, and the `/proc/thread-self/ns` name.
     enum Kind: Sendable {
         case network, ipc
-        var flag: Int32 { self == .network ? CUTAWAY_CLONE_NEWNET : CUTAWAY_CLONE_NEWIPC }
-        var linkName: String { self == .network ? "net" : "ipc" }
+        var type: NamespaceType { self == .network ? .net : .ipc }
+        var linkName: String { type.rawValue }
     }
 
-    /// Enters `file`'s namespace (inode `inode`) on a new thread, runs `body` there and waits
-    /// for the thread to end. The body is not run when the namespace cannot be entered.
-    static func run<T>(in file: EnterableNamespace, inode: UInt64, kind: Kind, _ body: () -> T) -> Result<T, NamespaceReadError> {
-        let fd = file.fd
-        return withoutActuallyEscaping(body) { body in
-            var outcome: Result<T, NamespaceReadError> = .failure(NamespaceReadError("the worker thread did not run"))
-            let started = onNewThread {
-                if currentInode(kind) != inode {
-                    guard cutaway_setns(fd, kind.flag) == 0 else {
-                        outcome = .failure(.errno("setns into \(kind.linkName):\(inode)", errno))
-                        return
-                    }
-                    guard currentInode(kind) == inode else {
-                        outcome = .failure(.init("setns into \(kind.linkName):\(inode) landed elsewhere"))
-                        return
-                    }
+    /// One namespace to look inside: how to open it and what to do there.
+    struct Job<T> {
+        var kind: Kind
+        var inode: UInt64
+        /// Opens the namespace (on the worker thread, so the opens are spread too).
+        var open: () -> Result<EnterableNamespace, NamespaceReadError>
+        /// Runs on the worker thread once it is inside the namespace.
+        var body: () -> T
+    }
+
+    /// The threads used: the cores this process may use, at most one per job.
+    static func threadCount(jobs: Int) -> Int {
+        max(1, min(jobs, ParallelMap.workers))
+    }
+
+    /// Runs every job on up to ``threadCount(jobs:)`` new threads and returns their results
+    /// in job order. A job whose namespace cannot be opened or entered gives that error and
+    /// its body is not run; the thread goes on with the next job (a failed setns leaves the
+    /// thread where it was).
+    static func run<T>(_ jobs: [Job<T>]) -> [Result<T, NamespaceReadError>] {
+        guard !jobs.isEmpty else { return [] }
+        let slots = UnsafeMutableBufferPointer<Result<T, NamespaceReadError>?>.allocate(capacity: jobs.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let next = Counter()
+        let out = UncheckedBox(slots)
+        let threads = threadCount(jobs: jobs.count)
+        withoutActuallyEscaping({ (i: Int) in out.value[i] = perform(jobs[i]) }) { perform in
+            let work = UncheckedBox(perform)
+            var started: [pthread_t] = []
+            var failure: NamespaceReadError?
+            for _ in 0..<threads {
+                switch startThread({ while let i = next.take(below: jobs.count) { work.value(i) } }) {
+                case .success(let thread): started.append(thread)
+                case .failure(let e): failure = e
                 }
-                outcome = .success(body())
             }
-            if let started { return .failure(started) }
-            return outcome
+            for thread in started { pthread_join(thread, nil) }
+            // No thread could be started: every job that did not run says why.
+            if started.isEmpty, let failure {
+                for i in 0..<jobs.count where out.value[i] == nil { out.value[i] = .failure(failure) }
+            }
         }
+        return slots.map { $0 ?? .failure(NamespaceReadError("the worker thread did not run")) }
+    }
+
+    /// Opens and enters the job's namespace on the calling (worker) thread, then runs its body.
+    private static func perform<T>(_ job: Job<T>) -> Result<T, NamespaceReadError> {
+        let file: EnterableNamespace
+        switch job.open() {
+        case .success(let f): file = f
+        case .failure(let e): return .failure(e)
+        }
+        if currentInode(job.kind) != job.inode {
+            guard cutaway_setns(file.fd, job.kind.type.cloneFlag) == 0 else {
+                return .failure(.errno("setns into \(job.kind.linkName):\(job.inode)", errno))
+            }
+            guard currentInode(job.kind) == job.inode else {
+                return .failure(.init("setns into \(job.kind.linkName):\(job.inode) landed elsewhere"))
+            }
+        }
+        return .success(job.body())
     }
 
     /// The inode of the calling thread's namespace of this kind.
@@ -57,26 +100,32 @@ enum NamespaceThread {
         return UInt64(st.st_ino)
     }
 
-    private final class Job {
+    /// Hands out job indexes, each once, to the worker threads.
+    private final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func take(below limit: Int) -> Int? {
+            let i = value.wrappingAdd(1, ordering: .relaxed).oldValue
+            return i < limit ? i : nil
+        }
+    }
+
+    private final class Thunk {
         let work: () -> Void
         init(_ work: @escaping () -> Void) { self.work = work }
     }
 
-    /// Runs `work` on a new joinable pthread and joins it. Returns an error if the thread
-    /// could not be started (pthread_create(3)).
-    private static func onNewThread(_ work: @escaping () -> Void) -> NamespaceReadError? {
-        let job = Unmanaged.passRetained(Job(work)).toOpaque()
+    /// Starts `work` on a new joinable pthread (pthread_create(3)).
+    private static func startThread(_ work: @escaping () -> Void) -> Result<pthread_t, NamespaceReadError> {
+        let thunk = Unmanaged.passRetained(Thunk(work)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in
-            let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
-            job.work()
+            Unmanaged<Thunk>.fromOpaque(raw!).takeRetainedValue().work()
             return nil
-        }, job)
+        }, thunk)
         guard rc == 0 else {
-            Unmanaged<Job>.fromOpaque(job).release()
-            return .errno("pthread_create", rc)
+            Unmanaged<Thunk>.fromOpaque(thunk).release()
+            return .failure(.errno("pthread_create", rc))
         }
-        pthread_join(thread, nil)
-        return nil
+        return .success(thread)
     }
 }

@@ -19,14 +19,6 @@ enum ByteScanning {
         return value
     }
 
-    /// Signed decimal (a leading `-` allowed).
-    static func signedDecimal<T: FixedWidthInteger & SignedInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type = T.self) -> T? {
-        if bytes.first == UInt8(ascii: "-") {
-            return decimal(bytes.dropFirst(), as: T.self).map { -$0 }
-        }
-        return decimal(bytes, as: T.self)
-    }
-
     /// Splits at every `separator`, keeping empty pieces (two spaces in a row = an empty field).
     static func split(_ bytes: ArraySlice<UInt8>, on separator: UInt8) -> [ArraySlice<UInt8>] {
         var out: [ArraySlice<UInt8>] = []

@@ -2,8 +2,11 @@ import CutawayModel
 
 /// What is wrong with one line of `uid_map` / `gid_map`.
 public enum IDMapError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not three numbers on the line (the count found).
     case wrongFieldCount(Int)
+    /// A field that is not an unsigned 32-bit decimal number.
     case badNumber(String)
+    /// A range of length 0 (the kernel never writes one).
     case zeroCount
 
     public var description: String {
@@ -18,6 +21,7 @@ public enum IDMapError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Parses `/proc/PID/uid_map` and `gid_map` (user_namespaces(7)): lines of
 /// `ID-INSIDE-NS ID-OUTSIDE-NS LENGTH`, right-aligned with spaces by the kernel.
 public enum IDMapParser {
+    /// One line: `inside outside count`.
     public static func parseLine(_ line: ArraySlice<UInt8>) throws(IDMapError) -> IDMapRange {
         let w = ByteScanning.words(line)
         guard w.count == 3 else { throw .wrongFieldCount(w.count) }
@@ -30,6 +34,8 @@ public enum IDMapParser {
         return IDMapRange(inside: v[0], outside: v[1], count: v[2])
     }
 
+    /// Every line of the file `data` (named `file` in diagnostics); a bad line becomes a
+    /// diagnostic and the good ones are kept.
     public static func parse(_ data: [UInt8], file: String) -> (ranges: [IDMapRange], diagnostics: [Diagnostic]) {
         var ranges: [IDMapRange] = []
         var diagnostics: [Diagnostic] = []

@@ -2,7 +2,9 @@ import CutawayModel
 
 /// What is wrong with an overlay's option string.
 public enum OverlayOptionsError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No `lowerdir=` or `lowerdir+=` at all.
     case noLowerLayer
+    /// A layer option with an empty path.
     case emptyLayerPath(option: String)
     /// More than two unescaped colons in a row in a legacy `lowerdir=`.
     case tooManyColons
@@ -10,6 +12,7 @@ public enum OverlayOptionsError: Error, Equatable, Sendable, CustomStringConvert
     case mixedLegacyAndAppend
     /// A regular lower layer after a data-only layer.
     case lowerAfterDataLayer
+    /// A path that ends in an escaping backslash (nothing for it to escape).
     case trailingBackslash(option: String)
 
     public var description: String {
@@ -34,6 +37,8 @@ public enum OverlayOptionsError: Error, Equatable, Sendable, CustomStringConvert
 /// - `lowerdir+=` / `datadir+=` (new mount API): one layer each, taken verbatim (`:` is raw);
 /// - `upperdir=` and `workdir=`: unescaped, like legacy lowerdir elements.
 public enum OverlayOptionsParser {
+    /// The layers (top first), work directory, other options and whether the `+=` options were
+    /// used, from an overlay mount's super options.
     public static func parse(_ options: [ByteString]) throws(OverlayOptionsError) -> (layers: [OverlayLayer], workDir: ByteString?, switches: [String], usesAppend: Bool) {
         var upper: ByteString?
         var work: ByteString?
@@ -147,5 +152,13 @@ public enum OverlayOptionsParser {
         }
         return OverlayStack(mountNamespace: mountNamespace, mountID: mount.id, mergedDir: mount.mountPoint, layers: layers,
                             workDir: parsed.workDir, switches: parsed.switches, usesLayerAppendOptions: parsed.usesAppend)
+    }
+}
+
+extension MountTable {
+    /// The stack of ``MountTable/rootOverlay``: the overlay a container runs in, parsed from
+    /// its options; nil when the root is not an overlay or its options cannot be parsed.
+    public var rootOverlayStack: OverlayStack? {
+        rootOverlay.flatMap { try? OverlayOptionsParser.stack(of: $0, in: mountNamespace) }
     }
 }

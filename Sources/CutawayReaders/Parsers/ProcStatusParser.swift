@@ -2,14 +2,19 @@ import CutawayModel
 
 /// The fields cutaway needs from `/proc/PID/status` (proc_pid_status(5)).
 public struct ProcStatus: Sendable, Equatable {
+    /// `Tgid:`: the thread group id (the process id), in the reader's pid namespace.
     public var tgid: Int32?
+    /// `Pid:`: the thread id, in the reader's pid namespace.
     public var pid: Int32?
+    /// `PPid:`: the parent's pid; 0 when the parent is outside the reader's pid namespace.
     public var ppid: Int32?
-    /// Real, effective, saved set, filesystem.
+    /// `Uid:`: real, effective, saved set, filesystem.
     public var uids: [UInt32] = []
+    /// `Gid:`: real, effective, saved set, filesystem.
     public var gids: [UInt32] = []
     /// `NSpid:`: outermost (reader's) pid namespace first, the process's own last.
     public var nsPID: [Int32] = []
+    /// `NStgid:`: the thread group id in the same namespaces, in the same order.
     public var nsTGID: [Int32] = []
 }
 
@@ -35,8 +40,10 @@ public enum ProcStatusError: Error, Equatable, Sendable, CustomStringConvertible
 /// A malformed line of a field cutaway uses (or a line with no colon) becomes a diagnostic
 /// `FILE line N: what is wrong`, like mountinfo and uid_map; every good field is kept.
 public enum ProcStatusParser {
+    /// The fields of `data`, diagnostics dropped.
     public static func parse(_ data: [UInt8]) -> ProcStatus { parse(data, file: "status").status }
 
+    /// The fields of `data`, and a diagnostic (naming `file`) per malformed line.
     public static func parse(_ data: [UInt8], file: String) -> (status: ProcStatus, diagnostics: [Diagnostic]) {
         var s = ProcStatus()
         var diagnostics: [Diagnostic] = []
@@ -87,11 +94,20 @@ public enum ProcStatParser {
         guard fields.count > 19 else { return nil }
         return ByteScanning.decimal(fields[19], as: UInt64.self)
     }
+
+    /// Field 2, `comm`, without its parentheses: the same bytes as `/proc/PID/comm` without
+    /// the newline (both are the kernel's proc_task_name, unescaped). The name may hold `)`
+    /// and blanks: it runs from the first `(` to the last `)`.
+    public static func command(_ data: [UInt8]) -> [UInt8]? {
+        guard let open = data.firstIndex(of: UInt8(ascii: "(")), let close = data.lastIndex(of: UInt8(ascii: ")")), open < close else { return nil }
+        return Array(data[(open + 1)..<close])
+    }
 }
 
 /// The target of a namespace link (`/proc/PID/ns/*`, an fd, or an nsfs mount's root):
 /// `TYPE:[INODE]`, e.g. `net:[4026531833]`.
 public enum NamespaceLinkParser {
+    /// The type and inode of a link target; nil for anything else (an fd that is not a namespace).
     public static func parse(_ bytes: some Collection<UInt8>) -> (type: NamespaceType, inode: UInt64)? {
         let b = Array(bytes)
         guard let colon = b.firstIndex(of: ByteScanning.colon), colon + 2 < b.count,

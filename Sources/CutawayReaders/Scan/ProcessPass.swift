@@ -1,10 +1,10 @@
 import CutawayModel
 
-/// Pass 1, processes: lists `/proc`, then reads each process's `status`, `stat` (start
-/// time), `comm`, `cmdline` and namespace links (`ns/TYPE`, `ns/pid_for_children`,
-/// `ns/time_for_children`), all relative to its directory. Records members and
-/// `*_for_children` holders; counts processes that exited (skipped) or refused (denied).
-/// Processes are read in parallel and recorded in pid order.
+/// Pass 1, processes: lists `/proc`, then reads each process's `status`, `stat` (start time
+/// and name; `comm` only when stat gives none), `cmdline` and namespace links (`ns/TYPE`,
+/// `ns/pid_for_children`, `ns/time_for_children`), all relative to its directory. Records
+/// members and `*_for_children` holders; counts processes that exited (skipped) or refused
+/// (denied). Processes are read in parallel and recorded in pid order.
 public struct ProcessPass: ScanPass {
     /// Read `status`, `stat` and `comm` (ppid, ids, NSpid, start time, name: the snapshot and
     /// the text views show them; `namespaces --json` does not).
@@ -21,7 +21,12 @@ public struct ProcessPass: ScanPass {
         case read(ProcessRecord, forChildren: [String: UInt64], errors: [ProcReadError], diagnostics: [Diagnostic])
     }
 
-    public func run(_ state: inout ScanState, source: any ProcSource) {
+    public func run(_ state: inout ScanState, source: any ProcSource) { run(&state, source: source, along: []) }
+
+    /// The pass, with the per-process reads of `along` done in the same walk: each process's
+    /// directory is opened once, for this pass and for them. Each of `along` then records as if
+    /// it ran after this pass, in the order given.
+    func run(_ state: inout ScanState, source: any ProcSource, along: [any ProcessFilesPass]) {
         do {
             state.pids = try source.listDirectory("").compactMap { Int32($0) }.sorted()
         } catch {
@@ -30,9 +35,15 @@ public struct ProcessPass: ScanPass {
         }
         state.visibility.processesListed = state.pids.count
         let pids = state.pids
-        let readings = ParallelMap.map(pids.count, concurrent: source is DirectoryProcSource) { read(pids[$0], source) }
+        let readings = ParallelMap.map(pids.count, concurrent: source is DirectoryProcSource) { i -> (Reading, [any Sendable]) in
+            guard let dir = ProcessDirectory.open(pids[i], in: source) else { return (.gone, []) }
+            let reading = read(pids[i], dir, source)
+            guard case .read(let record, _, _, _) = reading, !along.isEmpty else { return (reading, []) }
+            return (reading, along.map { $0.read(record, in: dir) })
+        }
         state.processes.reserveCapacity(pids.count)
-        for (pid, reading) in zip(pids, readings) {
+        var alongReadings = along.map { _ in [any Sendable]() }
+        for (pid, (reading, extra)) in zip(pids, readings) {
             switch reading {
             case .gone:
                 state.visibility.processesGone += 1
@@ -63,12 +74,13 @@ public struct ProcessPass: ScanPass {
                     state.ledger.note(.time, child, via: "\(pid)/ns/time_for_children") { $0.holders.append(.init(kind: .timeForChildren, pid: pid)) }
                 }
                 state.processes.append(record)
+                for k in alongReadings.indices { alongReadings[k].append(extra[k]) }
             }
         }
+        for (pass, readings) in zip(along, alongReadings) { pass.record(readings, into: &state) }
     }
 
-    func read(_ pid: Int32, _ source: any ProcSource) -> Reading {
-        guard let dir = ProcessDirectory.open(pid, in: source) else { return .gone }
+    func read(_ pid: Int32, _ dir: ProcessDirectory, _ source: any ProcSource) -> Reading {
         guard details else {
             var record = ProcessRecord(pid: pid)
             let links = NamespaceLinks.read(dir, "ns")
@@ -86,8 +98,12 @@ public struct ProcessPass: ScanPass {
         }
         var record = ProcessRecord(pid: pid, ppid: status.ppid ?? 0, uids: status.uids, gids: status.gids,
                                    nsPID: status.nsPID, nsTGID: status.nsTGID)
-        if let stat = try? dir.readFile("stat") { record.startTime = ProcStatParser.startTime(stat) ?? 0 }
-        if var comm = try? dir.readFile("comm") {
+        if let stat = try? dir.readFile("stat") {
+            record.startTime = ProcStatParser.startTime(stat) ?? 0
+            // stat's field 2 is comm: one file fewer per process.
+            if let name = ProcStatParser.command(stat) { record.command = ByteString(name) }
+        }
+        if record.command.isEmpty, var comm = try? dir.readFile("comm") {
             if comm.last == ByteScanning.newline { comm.removeLast() }
             record.command = ByteString(comm)
         }

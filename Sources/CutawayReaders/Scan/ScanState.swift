@@ -66,3 +66,26 @@ public struct NamespaceLedger {
 public protocol ScanPass {
     func run(_ state: inout ScanState, source: any ProcSource)
 }
+
+/// A pass whose reads are per process (`/proc/PID/...`). Run alone, it opens each process's
+/// directory itself; in a ``SnapshotScanner`` the process pass does its reads on the same
+/// open directory, in the same walk of `/proc` (``ProcessPass/run(_:source:along:)``), and
+/// it records after the process pass has recorded everything, as if it ran after it.
+protocol ProcessFilesPass: ScanPass {
+    /// Reads one recorded process's files (on a worker thread; reads only).
+    func read(_ process: ProcessRecord, in dir: ProcessDirectory) -> any Sendable
+    /// Records `readings[i]`, the reading of `state.processes[i]`, in that order.
+    func record(_ readings: [any Sendable], into state: inout ScanState)
+}
+
+extension ProcessFilesPass {
+    /// The pass alone: each process's directory opened for it, read in parallel, recorded in order.
+    func runAlone(_ state: inout ScanState, source: any ProcSource) {
+        let processes = state.processes
+        let readings = ParallelMap.map(processes.count, concurrent: source is DirectoryProcSource) { i -> any Sendable in
+            guard let dir = ProcessDirectory.open(processes[i].pid, in: source) else { return () }
+            return read(processes[i], in: dir)
+        }
+        record(readings, into: &state)
+    }
+}

@@ -7,7 +7,8 @@ import CutawayModel
 /// spreads its reads over the cores while recording in pid or inode order, so the result
 /// does not depend on timing.
 ///
-/// Cost: one pass over `/proc` (each file opened relative to its `/proc/PID` directory);
+/// Cost: one walk of `/proc` (each `/proc/PID` opened once, for the process, thread and fd
+/// passes together, and each file opened relative to it);
 /// each mount namespace's mountinfo and each user namespace's maps are read once, from one
 /// member; each namespace is inspected once. Races (a process exiting mid-scan) are skipped
 /// and counted, never errors. The scanner records facts only; the renderers put them in words.
@@ -63,11 +64,18 @@ public final class SnapshotScanner {
     public func scan() -> Snapshot {
         let reader = source.readerInfo()
         var state = ScanState(reader: reader)
-        for pass in passes { pass.run(&state, source: source) }
+        var list = passes
+        // The per-process passes right after the process pass share its walk of /proc.
+        if let processes = list.first as? ProcessPass {
+            let along = list.dropFirst().prefix { $0 is any ProcessFilesPass }.compactMap { $0 as? any ProcessFilesPass }
+            processes.run(&state, source: source, along: along)
+            list.removeFirst(1 + along.count)
+        }
+        for pass in list { pass.run(&state, source: source) }
         let readerNamespaces = ProcessDirectory.open(reader.pid, in: source).map { NamespaceLinks.read($0, "ns", forChildren: false).links } ?? [:]
         var snapshot = Snapshot(
             hostname: reader.hostname, kernelRelease: reader.kernelRelease, takenAt: reader.takenAt,
-            origin: source.rootDescription == "/proc" ? "live" : "capture:\(source.rootDescription)",
+            origin: source.rootDescription == "/proc" ? .live : .capture(directory: source.rootDescription),
             reader: .init(pid: reader.pid, uid: reader.uid, namespaces: readerNamespaces),
             features: .init(namespaceHierarchy: reader.namespaceHierarchy, namespaceIDs: reader.namespaceIDs),
             processes: state.processes, namespaces: state.namespaces,

@@ -38,7 +38,7 @@ public final class LiveNamespaceInspector: NamespaceInspector {
     public func inspect(path: String, type: NamespaceType, inode: UInt64) -> NamespaceInspection {
         if let known = memo[.init(type, inode)] { return NamespaceInspection(subject: known) }
         let file: FileDescriptor
-        do { file = try NamespaceFile.open(procRoot.appending(path)) } catch {
+        do { file = try open(path) } catch {
             switch error {
             case .system(let e): return NamespaceInspection(subject: nil, openError: ProcReadError(errno: e))
             case .notANamespace: return NamespaceInspection(subject: nil, openError: .gone)
@@ -54,6 +54,47 @@ public final class LiveNamespaceInspector: NamespaceInspector {
             return NamespaceInspection(subject: nil, discovered: discovered + [facts], openError: .gone)
         }
         return NamespaceInspection(subject: facts, discovered: discovered)
+    }
+
+    /// The st_dev of nsfs (every namespace file is on its one superblock), learned from the
+    /// reader's own `self/ns/net` when the proc root is procfs; nil otherwise.
+    private lazy var nsfsDevice: UInt64? = {
+        let fd = procRoot.withPlatformString { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard FileSystemType.of(FileDescriptor(rawValue: fd)) == .proc,
+              let own = try? NamespaceFile.open(procRoot.appending("self/ns/net")) else { return nil }
+        defer { try? own.close() }
+        var st = stat()
+        return fstat(own.rawValue, &st) == 0 ? UInt64(st.st_dev) : nil
+    }()
+
+    /// Opens the namespace file at `path` (under the proc root) for the ioctls.
+    ///
+    /// A member link, `PID/ns/TYPE` or `PID/task/TID/ns/TYPE`, on procfs can only resolve to
+    /// an nsfs file (the kernel's proc_ns_get_link gives nothing else, never a FIFO or a
+    /// device), so it is opened read-only at once and then checked to be on nsfs by its
+    /// st_dev: one open instead of ``NamespaceFile/open(_:)``'s `O_PATH` open, fstatfs and
+    /// re-open. Anything else (an fd, a bind mount) goes through ``NamespaceFile/open(_:)``.
+    private func open(_ path: String) throws(NamespaceFileError) -> FileDescriptor {
+        guard Self.isMemberLink(path), let device = nsfsDevice else { return try NamespaceFile.open(procRoot.appending(path)) }
+        let fd = procRoot.appending(path).withPlatformString { Glibc.open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
+        guard fd >= 0 else { throw .system(Errno(rawValue: errno)) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, UInt64(st.st_dev) == device else { close(fd); throw .notANamespace }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    /// `PID/ns/NAME` or `PID/task/TID/ns/NAME`.
+    static func isMemberLink(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        func number(_ s: Substring) -> Bool { !s.isEmpty && s.allSatisfy { ("0"..."9").contains($0) } }
+        func name(_ s: Substring) -> Bool { !s.isEmpty && s.allSatisfy { ("a"..."z").contains($0) || $0 == "_" } }
+        switch parts.count {
+        case 3: return number(parts[0]) && parts[1] == "ns" && name(parts[2])
+        case 5: return number(parts[0]) && parts[1] == "task" && number(parts[2]) && parts[3] == "ns" && name(parts[4])
+        default: return false
+        }
     }
 
     static func inode(of fd: Int32) -> UInt64? {

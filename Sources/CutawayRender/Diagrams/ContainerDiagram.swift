@@ -1,6 +1,6 @@
 import CutawayModel
 
-/// Diagram 5: a container's anatomy (concept 12 of the notes): image layers + its own upper
+/// Diagram 5: a container's anatomy: image layers + its own upper
 /// layer -> merged dir -> the root of its own mount namespace (pivot_root) -> its PID 1; host
 /// paths bind-mounted in; the namespaces it has of its own and those it shares with the host.
 public enum ContainerDiagram {
@@ -12,7 +12,7 @@ public enum ContainerDiagram {
         g.nodeDefaults([("shape", "box"), ("style", "rounded,filled"), ("fontname", Palette.font), ("fontsize", "10")])
         g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9")])
         let layers = picture?.stack.layers ?? c.layers
-        g.subgraph("cluster_layers", [("label", "overlay layers (top first)"), ("style", "rounded"), ("color", "#888888")]) { inner in
+        g.subgraph("cluster_layers", [("label", "overlay layers (top first)"), ("style", "rounded"), ("color", Palette.groupBorder)]) { inner in
             for (i, l) in layers.enumerated() {
                 var label = "\(i) \(l.role.rawValue)"
                 if let info = l.engine { label += ": " + DOT.middleTruncated(info.createdBy ?? info.note ?? info.layerID, max: 50) }
@@ -39,9 +39,9 @@ public enum ContainerDiagram {
         // Host paths bind-mounted in (real filesystems only; kernel-filesystem masks are counted).
         if let mnt, let table = index.mountTable(mnt) {
             let binds = ContainerReport.bindMounts(in: table).hostPaths
-            g.subgraph("cluster_binds", [("label", "bind-mounted from the host before pivot_root"), ("style", "rounded,dashed"), ("color", "#888888")]) { inner in
+            g.subgraph("cluster_binds", [("label", "bind-mounted from the host before pivot_root"), ("style", "rounded,dashed"), ("color", Palette.groupBorder)]) { inner in
                 for (n, b) in binds.enumerated() {
-                    inner.node(DOT.id("bind", n), [("label", "host \(DOT.middleTruncated(b.root.description, max: 44))\n-> \(b.mountPoint)"), ("fillcolor", "#ffffff")])
+                    inner.node(DOT.id("bind", n), [("label", "host \(DOT.middleTruncated(b.root.description, max: 44))\n-> \(b.mountPoint)"), ("fillcolor", Palette.plain)])
                 }
             }
             for n in binds.indices { g.edge(DOT.id("bind", n), root, [("style", "dashed"), ("label", "bind")]) }
@@ -62,7 +62,7 @@ public enum ContainerDiagram {
         }
         for t in types {
             let target = p.namespaces[t] == reader[t] ? DOT.id("shared", t.rawValue) : DOT.id("own", t.rawValue)
-            g.edge(init_, target, [("arrowhead", "none"), ("color", "#aaaaaa")])
+            g.edge(init_, target, [("arrowhead", "none"), ("color", Palette.membership)])
         }
         Legend.box(&g, "container", rows: [
             (Palette.upper, "the container's own read-write layer"),

@@ -116,33 +116,3 @@ public struct DOTGraph {
         "digraph \(DOT.quote(name)) {\n" + lines.joined(separator: "\n") + "\n}\n"
     }
 }
-
-/// Colors shared by every diagram and its legend.
-public enum Palette {
-    public static func fill(_ type: NamespaceType) -> String {
-        switch type {
-        case .user: "#eadcf8"
-        case .pid: "#ffe0c2"
-        case .mnt: "#d3e6fb"
-        case .net: "#d4f3d9"
-        case .ipc: "#fff2ac"
-        case .uts: "#fbd9e8"
-        case .cgroup: "#e3e3e3"
-        case .time: "#d3f1f1"
-        }
-    }
-    public static let host = "#404040"
-    public static let container = "#1f6fbf"
-    public static let shared = "#2e8b57"
-    public static let slave = "#e07b00"
-    public static let unbindable = "#c0392b"
-    public static let hidden = "#9a9a9a"
-    /// The namespaces a focus view is about.
-    public static let focus = "#d0021b"
-    public static let whiteout = "#c0392b"
-    public static let upper = "#fff4c2"
-    public static let lower = "#e4eefb"
-    public static let data = "#eeeeee"
-    public static let merged = "#d9f2d9"
-    public static let font = "Helvetica"
-}

@@ -20,8 +20,8 @@ public enum IDMapDiagram {
             var title = "user:\(ns.inode)"
             title += ns.owner == nil ? " (the host's initial user namespace)" : (ns.ownerUID.map { ", created by uid \($0)" } ?? "")
             if ns.hidden { title += "\n(hidden: no process left in it)" }
-            g.subgraph("cluster_\(ns.inode)", [("label", title), ("style", "rounded,filled"), ("fillcolor", ns.owner == nil ? "#f4f0f8" : "#faf6fd"),
-                                                ("color", ns.owner == nil ? Palette.host : "#8e6bb5")]) { inner in
+            g.subgraph("cluster_\(ns.inode)", [("label", title), ("style", "rounded,filled"), ("fillcolor", ns.owner == nil ? Palette.initialUserNamespace : Palette.userNamespace),
+                                                ("color", ns.owner == nil ? Palette.host : Palette.userNamespaceBorder)]) { inner in
                 guard let maps = level.maps else {
                     inner.node(DOT.id("nomap", ns.inode), [("label", "maps not readable"), ("style", "dashed")])
                     return
@@ -33,7 +33,7 @@ public enum IDMapDiagram {
                         var label = span
                         if ns.owner != nil { label += "\non the host: \(r.count == 1 ? "\(r.outside)" : "\(r.outside)-\(r.lastOutside)")" }
                         let isRootIdentity = ns.owner != nil && r.inside == 0 && r.outside == 0
-                        inner.node(DOT.id(kind, ns.inode, n), [("label", label), ("fillcolor", isRootIdentity ? "#fde3e0" : (kind == "uid" ? "#eadcf8" : "#dceaf8"))])
+                        inner.node(DOT.id(kind, ns.inode, n), [("label", label), ("fillcolor", isRootIdentity ? Palette.alarm : (kind == "uid" ? Palette.uidRange : Palette.gidRange))])
                     }
                 }
             }
@@ -51,10 +51,10 @@ public enum IDMapDiagram {
             }
         }
         Legend.box(&g, "idmap", rows: [
-            ("#eadcf8", "uid range inside this user namespace"),
-            ("#dceaf8", "gid range"),
-            ("#fde3e0", "red: uid 0 inside is uid 0 outside: root in here IS root on the host"),
-            ("#ffffff", "arrow: the ids the range is in the parent namespace"),
+            (Palette.uidRange, "uid range inside this user namespace"),
+            (Palette.gidRange, "gid range"),
+            (Palette.alarm, "red: uid 0 inside is uid 0 outside: root in here IS root on the host"),
+            (Palette.plain, "arrow: the ids the range is in the parent namespace"),
         ])
         return g.render(name: "idmap")
     }

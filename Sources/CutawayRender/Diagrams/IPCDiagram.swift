@@ -1,7 +1,7 @@
 import CutawayModel
 
-/// The IPC summary (concept 11 of the notes: an IPC namespace has its own System V objects
-/// and POSIX message queues): one box per IPC namespace with a table of what is in it.
+/// The IPC summary (an IPC namespace has its own System V objects and POSIX message queues:
+/// ipc_namespaces(7)): one box per IPC namespace with a table of what is in it.
 /// Namespaces with nothing in them are folded into one node. `readerName` is what cutaway's
 /// own namespace is called ("host"; "lesson sandbox" in a lesson).
 public enum IPCDiagram {
@@ -42,7 +42,7 @@ public enum IPCDiagram {
             } else {
                 rows.append("<TR><TD COLSPAN=\"5\" ALIGN=\"LEFT\"><I>POSIX message queues: unknown\(unknown.contains(ipc.namespace) ? " (no mqueue mount of it found)" : "")</I></TD></TR>")
             }
-            let border = ipc.namespace == hostIPC ? Palette.host : "#b59f00"
+            let border = ipc.namespace == hostIPC ? Palette.host : Palette.ipcNamespaceBorder
             g.node(DOT.id("ipc", ipc.namespace), [("label", "<<TABLE BORDER=\"2\" COLOR=\"\(border)\" CELLBORDER=\"0\" CELLSPACING=\"1\" CELLPADDING=\"3\">\(rows.joined())</TABLE>>")])
         }
         FoldedNamespaces.notes(&g, folded: empty.count > 1 ? "\(empty.count) more IPC namespaces with no System V objects\nand no known POSIX queues" : nil,

@@ -10,11 +10,11 @@ public enum Legend {
 
     static func namespaces(_ g: inout DOTGraph, folded: Bool = false, focused: Bool = false, readerName: String = "host") {
         var rows = NamespaceTypeLegend.rows
-        rows.append(("#ffffff", "thick dark border: the \(readerName)'s own namespace"))
-        rows.append(("#ffffff", "thick blue border: a container's namespace"))
-        rows.append(("#ffffff", "dashed: hidden, no process left in it"))
-        rows.append(("#ffffff", "orange arrow: parent pid namespace -> child"))
-        if folded { rows += NamespaceFold.rule.map { ("#eef3fb", $0) } }
+        rows.append((Palette.plain, "thick dark border: the \(readerName)'s own namespace"))
+        rows.append((Palette.plain, "thick blue border: a container's namespace"))
+        rows.append((Palette.plain, "dashed: hidden, no process left in it"))
+        rows.append((Palette.plain, "orange arrow: parent pid namespace -> child"))
+        if folded { rows += NamespaceFold.rule.map { (Palette.folded, $0) } }
         if focused { rows.append((Palette.focus, "thick red border: the focused process's own namespaces")) }
         box(&g, "namespaces", rows: rows)
     }

@@ -15,7 +15,7 @@ public enum LessonContainerDiagram {
                            ("label", title + "\na container = image layers + its own upper layer + new namespaces + pivot_root")])
         g.nodeDefaults([("shape", "box"), ("style", "rounded,filled"), ("fontname", Palette.font), ("fontsize", "10")])
         g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9")])
-        g.subgraph("cluster_layers", [("label", "overlay layers, top first"), ("style", "rounded"), ("color", "#888888")]) { inner in
+        g.subgraph("cluster_layers", [("label", "overlay layers, top first"), ("style", "rounded"), ("color", Palette.groupBorder)]) { inner in
             for (i, l) in stack.layers.enumerated() {
                 let role = l.role == .upper ? "upperdir: the container's own layer" : "lowerdir: a read-only image layer"
                 inner.node(DOT.id("layer", i), [("label", "\(display(l.path.description))\n\(role)"), ("style", "filled"),
@@ -52,7 +52,7 @@ public enum LessonContainerDiagram {
             }
         }
         for t in types {
-            g.edge(pid1, p.namespaces[t] == reader[t] ? DOT.id("shared", t.rawValue) : DOT.id("own", t.rawValue), [("arrowhead", "none"), ("color", "#aaaaaa")])
+            g.edge(pid1, p.namespaces[t] == reader[t] ? DOT.id("shared", t.rawValue) : DOT.id("own", t.rawValue), [("arrowhead", "none"), ("color", Palette.membership)])
         }
         Legend.box(&g, "lesson-container", rows: [
             (Palette.upper, "the container's own read-write layer"),

@@ -15,8 +15,8 @@ public enum LessonMountDiagram {
         public init(title: String, table: MountTable) { self.title = title; self.table = table }
     }
 
-    static let groupColors = ["#cfe8cf", "#cfe0f5", "#f5dccf", "#eadcf5", "#f5f0c0", "#d0f0ee", "#f5d0e0", "#e0e0e0"]
-    static let groupEdges = ["#2e8b57", "#1f6fbf", "#c0602b", "#7b4fb0", "#a08a00", "#1a9a90", "#c0407a", "#606060"]
+    static let groupColors = Palette.lessonGroupFills
+    static let groupEdges = Palette.lessonGroupLines
 
     /// Identity of a mount across namespaces: same device, same root in it, same mount point.
     static func key(_ m: Mount) -> String { "\(m.majorMinor) \(m.root.description) \(m.mountPoint.description)" }
@@ -74,8 +74,8 @@ public enum LessonMountDiagram {
 
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "TB"), ("fontname", Palette.font), ("fontsize", "11"), ("label", title), ("labelloc", "t"), ("newrank", "true")])
-        g.nodeDefaults([("shape", "box"), ("style", "filled"), ("fillcolor", "#ffffff"), ("fontname", Palette.font), ("fontsize", "10")])
-        g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9"), ("color", "#808080"), ("arrowhead", "none")])
+        g.nodeDefaults([("shape", "box"), ("style", "filled"), ("fillcolor", Palette.plain), ("fontname", Palette.font), ("fontsize", "10")])
+        g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9"), ("color", Palette.parentChild), ("arrowhead", "none")])
         var slaveEdges: [(from: String, to: String, group: Int)] = []
         var groupMembers: [Int: String] = [:]
         for (n, panel) in panels.enumerated() {
@@ -100,7 +100,7 @@ public enum LessonMountDiagram {
                 }
                 if folded > 0, let root = shown.first(where: { $0.mountPoint.description == "/" }) {
                     let id = DOT.id("p", n, "folded")
-                    c.node(id, [("label", "+ \(folded) other mount\(folded == 1 ? "" : "s") of the machine\n(/proc, /sys, /dev, /tmp …)"), ("style", "dashed"), ("color", Palette.hidden), ("fontcolor", "#606060")])
+                    c.node(id, [("label", "+ \(folded) other mount\(folded == 1 ? "" : "s") of the machine\n(/proc, /sys, /dev, /tmp …)"), ("style", "dashed"), ("color", Palette.hidden), ("fontcolor", Palette.foldedText)])
                     c.edge(node(root), id, [("style", "dashed")])
                 }
                 for m in shown where m.mountPoint.description != "/" {
@@ -119,11 +119,11 @@ public enum LessonMountDiagram {
             g.edge(master, e.to, [("color", color(e.group).edge), ("style", "dashed"), ("arrowhead", "normal"), ("constraint", "false")])
         }
         var rows: [(String, String)] = groups.map { (color($0).fill, "peer group \($0): shared:\($0) sends and receives; master:\($0) (dashed) only receives") }
-        if !slaveEdges.isEmpty { rows.append(("#ffffff", "dashed arrow: master -> slave, mount events flow one way")) }
-        rows.append(("#ffffff", "white: private, passes nothing on"))
+        if !slaveEdges.isEmpty { rows.append((Palette.plain, "dashed arrow: master -> slave, mount events flow one way")) }
+        rows.append((Palette.plain, "white: private, passes nothing on"))
         rows.append((Palette.unbindable, "red, crossed corners: unbindable (cannot be bind-mounted)"))
-        rows.append(("#000000", "thick outline: not in every mount table shown"))
-        rows.append(("#ffffff", "\(focusLabel): the lesson's working directory"))
+        rows.append((Palette.outline, "thick outline: not in every mount table shown"))
+        rows.append((Palette.plain, "\(focusLabel): the lesson's working directory"))
         Legend.box(&g, "lesson-mounts", rows: rows)
         return g.render(name: "lesson-mounts")
     }

@@ -46,19 +46,19 @@ public enum LessonPidDiagram {
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "TB"), ("fontname", Palette.font), ("fontsize", "11"), ("label", title), ("labelloc", "t")])
         g.nodeDefaults([("shape", "box"), ("style", "rounded,filled"), ("fillcolor", Palette.fill(.pid)), ("fontname", Palette.font), ("fontsize", "10")])
-        g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9"), ("color", "#808080")])
+        g.edgeDefaults([("fontname", Palette.font), ("fontsize", "9"), ("color", Palette.parentChild)])
         let children = Dictionary(grouping: pidNamespaces.filter { $0.inode != top && depth($0.inode) != nil }, by: { $0.parent ?? 0 })
         func draw(_ inode: UInt64, in g: inout DOTGraph) {
             let d = depth(inode) ?? 0
             let name = d == 0 ? "\(readerName): pid:\(inode)" : "pid:\(inode), \(d) level\(d == 1 ? "" : "s") down"
-            g.subgraph("cluster_pid_\(inode)", [("label", name), ("style", "rounded"), ("color", d == 0 ? Palette.host : "#c06000"), ("penwidth", d == 0 ? "2" : "1.5")]) { c in
+            g.subgraph("cluster_pid_\(inode)", [("label", name), ("style", "rounded"), ("color", d == 0 ? Palette.host : Palette.lessonChildPidNamespace), ("penwidth", d == 0 ? "2" : "1.5")]) { c in
                 let here = processes.filter { $0.namespaces[.pid] == inode }
                 for p in here.sorted(by: { $0.pid < $1.pid }) where keep.contains(p.pid) {
                     c.node(DOT.id("proc", p.pid), [("label", label(p)), ("penwidth", p.nsPID.last == 1 ? "2" : "1")])
                 }
                 let others = here.filter { !keep.contains($0.pid) }.count
                 if others > 0 {
-                    c.node(DOT.id("others", inode), [("label", "+ \(others) other process\(others == 1 ? "" : "es") here"), ("style", "dashed"), ("fillcolor", "#ffffff"), ("color", Palette.hidden)])
+                    c.node(DOT.id("others", inode), [("label", "+ \(others) other process\(others == 1 ? "" : "es") here"), ("style", "dashed"), ("fillcolor", Palette.plain), ("color", Palette.hidden)])
                 }
                 for child in (children[inode] ?? []).sorted(by: { $0.inode < $1.inode }) { draw(child.inode, in: &c) }
             }
@@ -69,9 +69,9 @@ public enum LessonPidDiagram {
         }
         Legend.box(&g, "lesson-pids", rows: [
             (Palette.fill(.pid), "a process: its pid at every level, outermost first (NSpid)"),
-            ("#ffffff", "box in a box: a child pid namespace; it sees only itself and below"),
-            ("#ffffff", "thick border: PID 1 of its namespace"),
-            ("#808080", "arrow: parent process -> child"),
+            (Palette.plain, "box in a box: a child pid namespace; it sees only itself and below"),
+            (Palette.plain, "thick border: PID 1 of its namespace"),
+            (Palette.parentChild, "arrow: parent process -> child"),
         ])
         return g.render(name: "lesson-pids")
     }

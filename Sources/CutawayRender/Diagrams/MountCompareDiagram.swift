@@ -9,7 +9,7 @@ public enum MountCompareDiagram {
         let both = comparison.both, onlyA = comparison.onlyFirst, onlyB = comparison.onlySecond
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "TB"), ("fontname", Palette.font), ("fontsize", "11"), ("labelloc", "t"),
-                           ("label", "\(nameA) and \(nameB): \(both.count) mounts in both, \(onlyA.count) only in the first, \(onlyB.count) only in the second")])
+                           ("label", "\(nameA) and \(nameB): \(Count.of(both.count, "mount")) in both, \(onlyA.count) only in the first, \(onlyB.count) only in the second")])
         g.nodeDefaults([("shape", "box"), ("style", "filled"), ("fontname", Palette.font), ("fontsize", "9")])
         func column(_ name: String, _ title: String, _ mounts: [Mount], color: String, ns: UInt64, into g: inout DOTGraph) {
             g.subgraph("cluster_\(name)", [("label", title), ("style", "rounded"), ("color", color)]) { inner in
@@ -22,15 +22,15 @@ public enum MountCompareDiagram {
                 for (x, y) in zip(mounts.prefix(limit), mounts.prefix(limit).dropFirst()) { inner.edge(DOT.id(name, ns, x.id), DOT.id(name, ns, y.id), [("style", "invis")]) }
             }
         }
-        column("onlyA", "only in \(nameA) (made after the split, or not propagated)", onlyA, color: "#1f6fbf", ns: a.mountNamespace, into: &g)
-        column("both", "in both: copied when the namespace was cloned", both, color: "#555555", ns: a.mountNamespace, into: &g)
-        column("onlyB", "only in \(nameB)", onlyB, color: "#b8860b", ns: b.mountNamespace, into: &g)
+        column("onlyA", "only in \(nameA) (made after the split, or not propagated)", onlyA, color: Palette.onlyFirst, ns: a.mountNamespace, into: &g)
+        column("both", "in both: copied when the namespace was cloned", both, color: Palette.inBoth, ns: a.mountNamespace, into: &g)
+        column("onlyB", "only in \(nameB)", onlyB, color: Palette.onlySecond, ns: b.mountNamespace, into: &g)
         Legend.box(&g, "compare", rows: [
-            ("#1f6fbf", "blue: only in the first namespace"),
-            ("#b8860b", "gold: only in the second namespace"),
-            ("#555555", "grey: in both (same mount point, device and root)"),
-            ("#cdeccf", "green fill: shared, events propagate between peers"),
-            ("#ffd9b0", "orange fill: slave, only receives"),
+            (Palette.onlyFirst, "blue: only in the first namespace"),
+            (Palette.onlySecond, "gold: only in the second namespace"),
+            (Palette.inBoth, "grey: in both (same mount point, device and root)"),
+            (Palette.sharedFill, "green fill: shared, events propagate between peers"),
+            (Palette.slaveFill, "orange fill: slave, only receives"),
         ])
         return g.render(name: "compare")
     }

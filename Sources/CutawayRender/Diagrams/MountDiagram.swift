@@ -10,10 +10,10 @@ public struct MountDiagram {
     public init(limit: Int = 250) { self.limit = limit }
 
     static func fill(_ m: Mount) -> String {
-        if m.shared != nil && m.master != nil { return "#fff0b3" }
-        if m.shared != nil { return "#cdeccf" }
-        if m.master != nil { return "#ffd9b0" }
-        return "#ffffff"
+        if m.shared != nil && m.master != nil { return Palette.sharedSlaveFill }
+        if m.shared != nil { return Palette.sharedFill }
+        if m.master != nil { return Palette.slaveFill }
+        return Palette.plain
     }
 
     static func label(_ m: Mount) -> String {
@@ -63,14 +63,14 @@ public struct MountDiagram {
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "LR"), ("fontname", Palette.font), ("fontsize", "11"), ("label", title), ("labelloc", "t"), ("newrank", "true")])
         g.nodeDefaults([("shape", "box"), ("style", "filled"), ("fontname", Palette.font), ("fontsize", "9")])
-        g.edgeDefaults([("fontname", Palette.font), ("fontsize", "8"), ("color", "#777777")])
+        g.edgeDefaults([("fontname", Palette.font), ("fontsize", "8"), ("color", Palette.mountParent)])
         let tree = MountTree(mounts: table.mounts)
         let lines = tree.lines()
         let clutter = Self.cgroupClutter(lines)
         let copies = hostTable.map { Self.hostCopies(lines, host: $0) }?.filter { clutter[$0.key] == nil } ?? [:]
         let shown = Array(lines.prefix(limit)).filter { $0.folded > 0 || (clutter[$0.mount.id] == nil && copies[$0.mount.id] == nil) }
         let shownIDs = Set(shown.filter { $0.folded == 0 }.map { $0.mount.id })
-        g.subgraph("cluster_main", [("label", namer(table.mountNamespace)), ("style", "rounded"), ("color", "#1f6fbf")]) { inner in
+        g.subgraph("cluster_main", [("label", namer(table.mountNamespace)), ("style", "rounded"), ("color", Palette.mainTable)]) { inner in
             for line in shown {
                 if let note = line.foldNote {
                     inner.node(DOT.id("fold", table.mountNamespace, line.index), [("label", note), ("style", "dotted")])
@@ -79,14 +79,14 @@ public struct MountDiagram {
                 }
             }
             if lines.count > min(limit, lines.count) {
-                inner.node(DOT.id("more", table.mountNamespace), [("label", "\(lines.count - min(limit, lines.count)) more mounts"), ("style", "dotted")])
+                inner.node(DOT.id("more", table.mountNamespace), [("label", "\(Count.of(lines.count - min(limit, lines.count), "more mount", "more mounts"))"), ("style", "dotted")])
             }
             // Host clutter: the cgroup hierarchies under one directory, one node.
             for (parentID, members) in Dictionary(grouping: clutter.values, by: \.parentID).sorted(by: { $0.key < $1.key }) {
                 let names = members.sorted { $0.id < $1.id }.map { m in m.mountPoint.description.split(separator: "/").last.map(String.init) ?? m.mountPoint.description }
                 let node = DOT.id("cgroups", table.mountNamespace, parentID)
-                inner.node(node, [("label", "\(members.count) cgroup hierarchies\n" + DOT.middleTruncated(names.joined(separator: ", "), max: 60) + "\n(folded; JSON and text list each)"),
-                                  ("style", "filled,dotted"), ("fillcolor", "#f2f2f2")])
+                inner.node(node, [("label", "\(Count.of(members.count, "cgroup hierarchy", "cgroup hierarchies"))\n" + DOT.middleTruncated(names.joined(separator: ", "), max: 60) + "\n(folded; JSON and text list each)"),
+                                  ("style", "filled,dotted"), ("fillcolor", Palette.faded)])
                 if shownIDs.contains(parentID), let parent = table.mounts.last(where: { $0.id == parentID }) {
                     inner.edge(Self.node(table.mountNamespace, parent), node, [("arrowhead", "none")])
                 }
@@ -95,8 +95,8 @@ public struct MountDiagram {
             if copies.count >= 3 {
                 let points = copies.values.sorted { $0.id < $1.id }.map(\.mountPoint.description)
                 let node = DOT.id("hostcopies", table.mountNamespace)
-                inner.node(node, [("label", "\(copies.count) mounts as in the host's table\n" + DOT.middleTruncated(points.joined(separator: " "), max: 60) + "\n(folded; JSON and text list each)"),
-                                  ("style", "filled,dotted"), ("fillcolor", "#f2f2f2")])
+                inner.node(node, [("label", "\(Count.of(copies.count, "mount")) as in the host's table\n" + DOT.middleTruncated(points.joined(separator: " "), max: 60) + "\n(folded; JSON and text list each)"),
+                                  ("style", "filled,dotted"), ("fillcolor", Palette.faded)])
                 for parentID in Set(copies.values.map(\.parentID)).sorted() where shownIDs.contains(parentID) {
                     if let parent = table.mounts.last(where: { $0.id == parentID }) { inner.edge(Self.node(table.mountNamespace, parent), node, [("arrowhead", "none")]) }
                 }
@@ -121,7 +121,7 @@ public struct MountDiagram {
 
         // Peer groups touching this table, with their members and slaves elsewhere.
         let groups = PeerGroup.groups(touching: shown.map(\.mount), in: allTables)
-        let colors = ["#2e8b57", "#1f6fbf", "#8e44ad", "#b8860b", "#16a085", "#7f8c8d", "#2c3e50", "#6b8e23"]
+        let colors = Palette.peerGroupLines
         var others: [UInt64: [Mount]] = [:]
         let mountsByNS = Dictionary(allTables.map { ($0.mountNamespace, $0.mounts) }, uniquingKeysWith: { a, _ in a })
         for grp in groups {
@@ -132,7 +132,7 @@ public struct MountDiagram {
             }
         }
         for ns in others.keys.sorted() {
-            g.subgraph("cluster_ns_\(ns)", [("label", namer(ns)), ("style", "rounded,dashed"), ("color", "#888888")]) { inner in
+            g.subgraph("cluster_ns_\(ns)", [("label", namer(ns)), ("style", "rounded,dashed"), ("color", Palette.groupBorder)]) { inner in
                 for m in others[ns]!.sorted(by: { $0.id < $1.id }) { inner.node(Self.node(ns, m), Self.attrs(m)) }
             }
         }
@@ -156,14 +156,14 @@ public struct MountDiagram {
             }
         }
         Legend.box(&g, "mounts", rows: [
-            ("#cdeccf", "shared:N: in peer group N, sends and receives mount events"),
-            ("#ffd9b0", "master:N: slave of group N, only receives"),
-            ("#fff0b3", "shared and slave"),
-            ("#ffffff", "private: no propagation"),
+            (Palette.sharedFill, "shared:N: in peer group N, sends and receives mount events"),
+            (Palette.slaveFill, "master:N: slave of group N, only receives"),
+            (Palette.sharedSlaveFill, "shared and slave"),
+            (Palette.plain, "private: no propagation"),
             (Palette.unbindable, "red, crossed corners: unbindable"),
-            ("#2e8b57", "bold line: peers of one group, across namespaces"),
+            (Palette.shared, "bold line: peers of one group, across namespaces"),
             (Palette.slave, "orange arrow: master -> slave; dashed: propagate_from"),
-            ("#777777", "thin line: parent mount -> child mount"),
+            (Palette.mountParent, "thin line: parent mount -> child mount"),
         ])
         return g.render(name: "mounts")
     }

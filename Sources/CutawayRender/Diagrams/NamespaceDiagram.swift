@@ -90,7 +90,7 @@ public struct NamespaceDiagram {
                 if rest > 0 {
                     let processes = ranked.dropFirst(perType).reduce(0) { $0 + $1.pids.count }
                     let more = DOT.id("more", cluster, type.rawValue)
-                    g.node(more, [("label", "\(rest) more \(type.rawValue) namespaces\n(\(processes) processes)"),
+                    g.node(more, [("label", "\(rest) more \(type.rawValue) namespace\(rest == 1 ? "" : "s")\n(\(Count.of(processes, "process", "processes")))"),
                                   ("fillcolor", Palette.fill(type)), ("style", "rounded,filled,dotted")])
                     row.append(more)
                 }
@@ -107,7 +107,7 @@ public struct NamespaceDiagram {
         func drawGroups(at home: UInt64?, in g: inout DOTGraph) -> [String] {
             var ids: [String] = []
             for group in groupsAt[home] ?? [] {
-                var lines = [group.headline, "(\(group.detail))", group.processesPerUnit + ", \(group.folded.count) namespaces folded"]
+                var lines = [group.headline, "(\(group.detail))", group.processesPerUnit + ", \(Count.of(group.folded.count, "namespace")) folded"]
                 let examples = group.pids.prefix(3).map { pid in index.process(pid).map { "\($0.pid) \($0.command)" } ?? "\(pid)" }
                 lines.append("e.g. pid " + examples.joined(separator: ", ") + (group.pids.count > 3 ? ", …" : ""))
                 if !group.containerNames.isEmpty {
@@ -115,7 +115,7 @@ public struct NamespaceDiagram {
                 }
                 lines.append("differ only in: " + group.varies.joined(separator: ", "))
                 g.node(groupID(group), [("label", lines.map { DOT.middleTruncated($0, max: 72) }.joined(separator: "\n")),
-                                        ("shape", "box3d"), ("style", "filled"), ("fillcolor", "#eef3fb"), ("color", Palette.container),
+                                        ("shape", "box3d"), ("style", "filled"), ("fillcolor", Palette.folded), ("color", Palette.container),
                                         ("penwidth", "2")])
                 ids.append(groupID(group))
             }
@@ -147,7 +147,7 @@ public struct NamespaceDiagram {
             if let uid = user.ownerUID, user.owner != nil { title += ", created by uid \(uid)" }
             if user.hidden { title += "\n(hidden: no process left in it)" }
             g.subgraph("cluster_user_\(user.inode)", [("label", title), ("style", user.hidden ? "rounded,filled,dashed" : "rounded,filled"),
-                                                      ("fillcolor", isHost ? "#f4f0f8" : "#faf6fd"), ("color", isHost ? Palette.host : "#8e6bb5"),
+                                                      ("fillcolor", isHost ? Palette.initialUserNamespace : Palette.userNamespace), ("color", isHost ? Palette.host : Palette.userNamespaceBorder),
                                                       ("penwidth", isHost ? "2" : "1"), ("labeljust", "l")]) { inner in
                 // An invisible anchor so that edges can point at the cluster.
                 let anchor = DOT.id("anchor", user.inode)
@@ -189,7 +189,7 @@ public struct NamespaceDiagram {
             // Parent and child in one cluster share a row: a flat edge, whose plain label makes
             // libgvc 2.43 free memory twice in gvFreeLayout; an xlabel does not.
             let sameRow = index.namespace(.pid, parent)?.owner == ns.owner
-            g.edge(parentID, nodeID(ns), [(sameRow ? "xlabel" : "label", "child pid ns"), ("color", "#c26a00"), ("fontcolor", "#c26a00")])
+            g.edge(parentID, nodeID(ns), [(sameRow ? "xlabel" : "label", "child pid ns"), ("color", Palette.childPidNamespace), ("fontcolor", Palette.childPidNamespace)])
         }
         // A folded group's pid namespaces: one arrow from each drawn parent.
         for group in folding?.groups ?? [] {
@@ -198,7 +198,7 @@ public struct NamespaceDiagram {
                 if let parent = index.namespace(.pid, key.inode)?.parent, drawn.contains(DOT.id("ns", "pid", parent)) { parents[parent, default: 0] += 1 }
             }
             for (parent, n) in parents.sorted(by: { $0.key < $1.key }) {
-                g.edge(DOT.id("ns", "pid", parent), groupID(group), [("label", "\(n) child pid ns"), ("color", "#c26a00"), ("fontcolor", "#c26a00")])
+                g.edge(DOT.id("ns", "pid", parent), groupID(group), [("label", "\(n) child pid ns"), ("color", Palette.childPidNamespace), ("fontcolor", Palette.childPidNamespace)])
             }
         }
         Legend.namespaces(&g, folded: !(folding?.groups.isEmpty ?? true), focused: !highlighted.isEmpty, readerName: readerName)

@@ -1,8 +1,8 @@
 import CutawayModel
 
-/// The network diagram (concept 10 of the notes: each network namespace behaves like a
-/// separate host): every network namespace a box, labelled with its processes, container
-/// or holder; its devices inside with their addresses; veth pairs as thick lines between
+/// The network diagram (each network namespace has its own devices, addresses, routes and
+/// ports, like a separate host: network_namespaces(7)): every network namespace a box,
+/// labelled with its processes, container or holder; its devices inside with their addresses; veth pairs as thick lines between
 /// the two ends (across boxes when the ends are in different namespaces); bridge ports
 /// tied to their bridge; the main routes under each box's devices.
 ///
@@ -67,14 +67,14 @@ public enum NetworkDiagram {
             let isHost = net.namespace == hostNet
             let isContainer = index.namespace(.net, net.namespace).map { !index.containers(in: $0).isEmpty && !isHost } ?? false
             g.subgraph("cluster_net_\(net.namespace)", [("label", title.map { DOT.middleTruncated($0, max: 80) }.joined(separator: "\n")),
-                                                        ("style", "rounded,filled"), ("fillcolor", "#f3fbf4"),
-                                                        ("color", isHost ? Palette.host : (isContainer ? Palette.container : "#5f9e6e")),
+                                                        ("style", "rounded,filled"), ("fillcolor", Palette.networkNamespace),
+                                                        ("color", isHost ? Palette.host : (isContainer ? Palette.container : Palette.networkNamespaceBorder)),
                                                         ("penwidth", isHost || isContainer ? "2.5" : "1.2")]) { inner in
                 for i in net.interfaces {
                     var lines = ["\(i.name) (\(i.kind))", "\(i.up ? "up" : "DOWN"), mtu \(i.mtu)"]
                     lines += i.addresses.prefix(4)
                     if i.addresses.count > 4 { lines.append("+\(i.addresses.count - 4) more") }
-                    let fill = i.kind == "loopback" ? "#eeeeee" : (i.kind == "bridge" ? "#fff2ac" : (i.up ? Palette.fill(.net) : "#f4f4f4"))
+                    let fill = i.kind == "loopback" ? Palette.loopback : (i.kind == "bridge" ? Palette.bridge : (i.up ? Palette.fill(.net) : Palette.deviceDown))
                     inner.node(deviceID(net.namespace, i.index), [("label", lines.joined(separator: "\n")), ("fillcolor", fill),
                                                                   ("style", i.up ? "rounded,filled" : "rounded,filled,dashed"),
                                                                   ("shape", i.kind == "bridge" ? "box3d" : "box")])
@@ -89,7 +89,7 @@ public enum NetworkDiagram {
                     if shown.count > 6 { lines.append("+\(shown.count - 6) more routes") }
                     if linkLocal > 0 { lines.append("+\(linkLocal) fe80::/64 link-local route\(linkLocal == 1 ? "" : "s")") }
                     inner.node(DOT.id("routes", net.namespace), [("label", "routes (main)\n" + lines.joined(separator: "\n")), ("shape", "note"),
-                                                                   ("style", "filled"), ("fillcolor", "#ffffff"), ("fontsize", "9")])
+                                                                   ("style", "filled"), ("fillcolor", Palette.plain), ("fontsize", "9")])
                 }
             }
         }
@@ -99,21 +99,21 @@ public enum NetworkDiagram {
             let byName = Dictionary(net.interfaces.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
             for i in net.interfaces {
                 if let master = i.master, let m = byName[master] {
-                    g.edge(deviceID(net.namespace, i.index), deviceID(net.namespace, m), [("label", "port"), ("color", "#b08800"), ("style", "dashed")])
+                    g.edge(deviceID(net.namespace, i.index), deviceID(net.namespace, m), [("label", "port"), ("color", Palette.bridgePort), ("style", "dashed")])
                 }
                 guard let peer = i.peer else { continue }
                 if let ns = peer.namespace, drawn.contains(ns) {
                     // Each pair once: from the end with the smaller (namespace, index).
                     guard (net.namespace, i.index) < (ns, peer.index) else { continue }
                     g.edge(deviceID(net.namespace, i.index), deviceID(ns, peer.index),
-                           [("dir", "none"), ("penwidth", "2.5"), ("color", "#2e8b57"), ("label", "veth pair")])
+                           [("dir", "none"), ("penwidth", "2.5"), ("color", Palette.veth), ("label", "veth pair")])
                 } else {
                     unseen += 1
                     let ghost = DOT.id("peer", net.namespace, i.index)
                     let text = peer.namespace.map { "peer \(peer.name?.description ?? "ifindex \(peer.index)")\nin net:\($0) (not drawn)" }
                         ?? "peer ifindex \(peer.index)\nin a namespace cutaway cannot see"
-                    g.node(ghost, [("label", text), ("style", "rounded,dashed"), ("fillcolor", "#ffffff")])
-                    g.edge(deviceID(net.namespace, i.index), ghost, [("dir", "none"), ("penwidth", "2"), ("style", "dashed"), ("color", "#2e8b57")])
+                    g.node(ghost, [("label", text), ("style", "rounded,dashed"), ("fillcolor", Palette.plain)])
+                    g.edge(deviceID(net.namespace, i.index), ghost, [("dir", "none"), ("penwidth", "2"), ("style", "dashed"), ("color", Palette.veth)])
                 }
             }
         }
@@ -121,9 +121,9 @@ public enum NetworkDiagram {
                                more: more, kind: "network", command: "cutaway net", nothingRead: snapshot.networks.isEmpty, visibility: snapshot.visibility)
         Legend.box(&g, "network", rows: [
             (Palette.fill(.net), "a device that is up (name, kind, addresses)"),
-            ("#f4f4f4", "dashed: a device that is down"),
-            ("#fff2ac", "a bridge; dashed lines: its ports"),
-            ("#2e8b57", "thick line: a veth pair (a cable between two devices)"),
+            (Palette.deviceDown, "dashed: a device that is down"),
+            (Palette.bridge, "a bridge; dashed lines: its ports"),
+            (Palette.veth, "thick line: a veth pair (a cable between two devices)"),
             (Palette.host, "dark border: the \(readerName)'s network namespace"),
             (Palette.container, "blue border: a container's network namespace"),
         ])
@@ -135,9 +135,9 @@ public enum NetworkDiagram {
 /// namespaces over the limit, and why there is nothing at all.
 enum FoldedNamespaces {
     static func notes(_ g: inout DOTGraph, folded: String?, more: Int, kind: String, command: String, nothingRead: Bool, visibility: Visibility) {
-        let style: [(String, String)] = [("shape", "box"), ("style", "rounded,dashed"), ("fillcolor", "#ffffff")]
+        let style: [(String, String)] = [("shape", "box"), ("style", "rounded,dashed"), ("fillcolor", Palette.plain)]
         if let folded { g.node(DOT.id("folded"), [("label", folded)] + style) }
-        if more > 0 { g.node(DOT.id("more"), [("label", "\(more) more \(kind) namespaces (\(command) lists them)")] + style) }
+        if more > 0 { g.node(DOT.id("more"), [("label", "\(more) more \(kind) namespace\(more == 1 ? "" : "s") (\(command) lists them)")] + style) }
         if nothingRead {
             let why = visibility.namespaceContentsRead ? "no \(kind) namespace could be read" : "no \(kind) namespace contents: they are read from the live kernel only"
             g.node(DOT.id("empty"), [("label", why)] + style)

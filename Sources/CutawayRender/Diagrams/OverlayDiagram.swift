@@ -14,7 +14,7 @@ public enum OverlayDiagram {
 
     public static func dot(_ p: OverlayPicture) -> String {
         let stack = p.stack
-        func td(_ text: String, bg: String = "#ffffff", attrs: String = "") -> String {
+        func td(_ text: String, bg: String = Palette.plain, attrs: String = "") -> String {
             "<TD BGCOLOR=\"\(bg)\"\(attrs)>\(text)</TD>"
         }
         var rows: [String] = []
@@ -41,21 +41,21 @@ public enum OverlayDiagram {
                 let name = DOT.html(c.path.split(separator: "/").last.map(String.init) ?? c.path)
                 switch c.cells[i] {
                 case .absent: row += td("", bg: roleColor(layer.role))
-                case .provides: row += td("<B>\(name)</B>", bg: "#ffffff")
-                case .hidden: row += td("<FONT COLOR=\"\(Palette.hidden)\">\(name)<BR/>(hidden)</FONT>", bg: "#f2f2f2")
-                case .whiteout: row += td("<FONT COLOR=\"\(Palette.whiteout)\"><B>✗ \(name)</B><BR/>whiteout</FONT>", bg: "#fde3e0")
-                case .opaqueDirectory: row += td("<FONT COLOR=\"\(Palette.whiteout)\"><B>\(name)/</B><BR/>opaque dir</FONT>", bg: "#fde3e0")
-                case .directory: row += td("\(name)/", bg: "#ffffff")
+                case .provides: row += td("<B>\(name)</B>", bg: Palette.plain)
+                case .hidden: row += td("<FONT COLOR=\"\(Palette.hidden)\">\(name)<BR/>(hidden)</FONT>", bg: Palette.faded)
+                case .whiteout: row += td("<FONT COLOR=\"\(Palette.whiteout)\"><B>✗ \(name)</B><BR/>whiteout</FONT>", bg: Palette.alarm)
+                case .opaqueDirectory: row += td("<FONT COLOR=\"\(Palette.whiteout)\"><B>\(name)/</B><BR/>opaque dir</FONT>", bg: Palette.alarm)
+                case .directory: row += td("\(name)/", bg: Palette.plain)
                 case .cutOff:
                     let by = c.cutOffBy.map { "<BR/><FONT POINT-SIZE=\"8\">hidden by opaque dir<BR/>\(DOT.html($0.path)) in layer \($0.layer)</FONT>" } ?? ""
-                    row += td("<FONT COLOR=\"\(Palette.hidden)\"><S>\(name)\(c.kind == "dir" ? "/" : "")</S>\(by)</FONT>", bg: "#f2f2f2")
+                    row += td("<FONT COLOR=\"\(Palette.hidden)\"><S>\(name)\(c.kind == "dir" ? "/" : "")</S>\(by)</FONT>", bg: Palette.faded)
                 }
             }
             if p.morePaths > 0 { row += td("", bg: roleColor(layer.role)) }
             rows.append("<TR>\(row)</TR>")
         }
         if let work = stack.workDir {
-            rows.append("<TR>" + td("<FONT POINT-SIZE=\"8\">work: \(DOT.html(DOT.middleTruncated(work.description, max: 44)))</FONT>", bg: "#ffffff", attrs: " ALIGN=\"LEFT\" COLSPAN=\"\(p.columns.count + 1 + (p.morePaths > 0 ? 1 : 0))\"") + "</TR>")
+            rows.append("<TR>" + td("<FONT POINT-SIZE=\"8\">work: \(DOT.html(DOT.middleTruncated(work.description, max: 44)))</FONT>", bg: Palette.plain, attrs: " ALIGN=\"LEFT\" COLSPAN=\"\(p.columns.count + 1 + (p.morePaths > 0 ? 1 : 0))\"") + "</TR>")
         }
         let table = "<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"5\">\(rows.joined())</TABLE>>"
         var g = DOTGraph()
@@ -67,10 +67,10 @@ public enum OverlayDiagram {
             (Palette.upper, "upper: read-write; every write lands here (copy-up)"),
             (Palette.lower, "lower: read-only image layers, top one first"),
             (Palette.data, "data-only: reached only through metacopy redirects"),
-            ("#ffffff", "bold name: the copy the merged view shows"),
-            ("#f2f2f2", "grey: a lower copy hidden by the one above"),
-            ("#fde3e0", "red: whiteout (deleted) or opaque directory"),
-        ] + (p.columns.contains { $0.cutOffBy != nil } ? [("#f2f2f2", "struck out: a lower entry an opaque directory above hides")] : []))
+            (Palette.plain, "bold name: the copy the merged view shows"),
+            (Palette.faded, "grey: a lower copy hidden by the one above"),
+            (Palette.alarm, "red: whiteout (deleted) or opaque directory"),
+        ] + (p.columns.contains { $0.cutOffBy != nil } ? [(Palette.faded, "struck out: a lower entry an opaque directory above hides")] : []))
         g.edge(DOT.id("stack"), DOT.id("legend", "overlay"), [("style", "invis")])
         return g.render(name: "overlay")
     }

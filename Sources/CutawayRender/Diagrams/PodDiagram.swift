@@ -37,7 +37,7 @@ public enum PodDiagram {
         for (n, c) in members.prefix(maxContainers + 1).enumerated() {
             let label = c.role == .sandbox ? "sandbox \(c.shortID)" : "container \(c.podContainerName ?? c.shortID) (\(c.shortID))"
             let cluster = "cluster_member_\(n)"
-            g.subgraph(cluster, [("label", label + (c.image.map { "\nimage \(DOT.middleTruncated($0, max: 50))" } ?? "")), ("style", "rounded"), ("color", "#888888")]) { inner in
+            g.subgraph(cluster, [("label", label + (c.image.map { "\nimage \(DOT.middleTruncated($0, max: 50))" } ?? "")), ("style", "rounded"), ("color", Palette.groupBorder)]) { inner in
                 let layers = c.layers
                 for (i, l) in layers.prefix(maxLayers).enumerated() {
                     var text = "\(i) \(l.role.rawValue)"
@@ -63,7 +63,7 @@ public enum PodDiagram {
                 for t in [NamespaceType.pid, .mnt] {
                     guard let ns = c.namespaces[t], ns != reader[t], !(podShared.contains(t) && ns == sandboxNamespaces[t]) else { continue }
                     inner.node(DOT.id("own", n, t.rawValue), [("label", "\(t.rawValue):\(ns)\nits own"), ("fillcolor", Palette.fill(t))])
-                    inner.edge(proc, DOT.id("own", n, t.rawValue), [("arrowhead", "none"), ("color", "#aaaaaa")])
+                    inner.edge(proc, DOT.id("own", n, t.rawValue), [("arrowhead", "none"), ("color", Palette.membership)])
                 }
             }
             for t in podShared where c.namespaces[t] == sandboxNamespaces[t] {
@@ -80,7 +80,7 @@ public enum PodDiagram {
         if !hostShared.isEmpty {
             var label = "shared with the host: " + hostShared.sorted().map(\.rawValue).joined(separator: ", ")
             if hostShared.contains(.user) { label += "\nno user namespace of its own: root in a container IS root on the host" }
-            g.node(DOT.id("host"), [("label", label), ("fillcolor", "#ffffff"), ("color", Palette.host), ("penwidth", "2")])
+            g.node(DOT.id("host"), [("label", label), ("fillcolor", Palette.plain), ("color", Palette.host), ("penwidth", "2")])
         }
         Legend.box(&g, "pod", rows: [
             (Palette.container, "blue border: the pod's shared namespaces, held by its sandbox"),

@@ -84,6 +84,9 @@ final class JSONByteWriter {
     @exclusivity(unchecked) private var scratch: [UInt8] = []
     /// Key orders seen before, by (entry count, first key): the permutation that sorted them.
     @exclusivity(unchecked) private var knownOrders: [OrderKey: [Int]] = [:]
+    /// `,` newline, indentation and `"key" : ` of fixed keys, by indentation level and key
+    /// (one append per entry instead of five; see ``writeKey(_:depth:first:)``).
+    @exclusivity(unchecked) var keyPrefixes: [Int: [[UInt8]]] = [:]
     private var nextID = 0
     let fd: Int32
     static let chunk = 1 << 16
@@ -124,6 +127,15 @@ final class JSONByteWriter {
     /// `encode(to:)`, closing whatever containers it opened afterwards.
     func writeValue<T: Encodable>(_ value: T, depth: Int) throws {
         if writeScalar(value) { return }
+        // Most of a snapshot: written directly (MountJSONWriter), the same bytes.
+        if T.self == MountTable.self {
+            writeMountTable(withUnsafePointer(to: value) { $0.withMemoryRebound(to: MountTable.self, capacity: 1) { $0.pointee } }, depth: depth)
+            return
+        }
+        if T.self == Mount.self {
+            writeMount(withUnsafePointer(to: value) { $0.withMemoryRebound(to: Mount.self, capacity: 1) { $0.pointee } }, depth: depth)
+            return
+        }
         let encoder = StreamingEncoder(writer: self, depth: depth)
         let mark = frames.count
         try value.encode(to: encoder)
@@ -416,49 +428,52 @@ final class JSONByteWriter {
     /// `\u00XX`, everything else (including `/` and non-ASCII) as its UTF-8 bytes.
     func writeString(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            buffer.append(UInt8(ascii: "\""))
-            var runStart = 0
-            var i = 0
-            let count = bytes.count
-            while i < count {
-                let b = bytes[i]
-                if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F && b != 0xC2 && b != 0xD8 && b != 0xE2 { i += 1; continue }
-                if b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2 {
-                    // DEL, C1 and bidi controls (TerminalText): \uXXXX, the same string to a reader.
-                    let length = b == 0x7F ? 1 : (b == 0xE2 ? 3 : 2)
-                    guard i + length <= count else { i += 1; continue }
-                    var scalar = UInt32(b)
-                    if length == 2 { scalar = (UInt32(b & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F) }
-                    if length == 3 { scalar = (UInt32(b & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) }
-                    guard let unicode = Unicode.Scalar(scalar), TerminalText.isUnsafe(unicode) else { i += length; continue }
-                    if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(scalar >> 12 & 0xF)], hex[Int(scalar >> 8 & 0xF)], hex[Int(scalar >> 4 & 0xF)], hex[Int(scalar & 0xF)]])
-                    i += length
-                    runStart = i
-                    continue
-                }
+        text.withUTF8 { writeStringBytes($0) }
+    }
+
+    /// ``writeString(_:)`` of valid UTF-8 bytes.
+    func writeStringBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(UInt8(ascii: "\""))
+        var runStart = 0
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let b = bytes[i]
+            if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F && b != 0xC2 && b != 0xD8 && b != 0xE2 { i += 1; continue }
+            if b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2 {
+                // DEL, C1 and bidi controls (TerminalText): \uXXXX, the same string to a reader.
+                let length = b == 0x7F ? 1 : (b == 0xE2 ? 3 : 2)
+                guard i + length <= count else { i += 1; continue }
+                var scalar = UInt32(b)
+                if length == 2 { scalar = (UInt32(b & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F) }
+                if length == 3 { scalar = (UInt32(b & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) }
+                guard let unicode = Unicode.Scalar(scalar), TerminalText.isUnsafe(unicode) else { i += length; continue }
                 if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                buffer.append(0x5C)
-                switch b {
-                case 0x22: buffer.append(0x22)
-                case 0x5C: buffer.append(0x5C)
-                case 0x08: buffer.append(UInt8(ascii: "b"))
-                case 0x0C: buffer.append(UInt8(ascii: "f"))
-                case 0x0A: buffer.append(UInt8(ascii: "n"))
-                case 0x0D: buffer.append(UInt8(ascii: "r"))
-                case 0x09: buffer.append(UInt8(ascii: "t"))
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    buffer.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-                }
-                i += 1
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(scalar >> 12 & 0xF)], hex[Int(scalar >> 8 & 0xF)], hex[Int(scalar >> 4 & 0xF)], hex[Int(scalar & 0xF)]])
+                i += length
                 runStart = i
+                continue
             }
-            if runStart < count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count])) }
-            buffer.append(UInt8(ascii: "\""))
+            if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            buffer.append(0x5C)
+            switch b {
+            case 0x22: buffer.append(0x22)
+            case 0x5C: buffer.append(0x5C)
+            case 0x08: buffer.append(UInt8(ascii: "b"))
+            case 0x0C: buffer.append(UInt8(ascii: "f"))
+            case 0x0A: buffer.append(UInt8(ascii: "n"))
+            case 0x0D: buffer.append(UInt8(ascii: "r"))
+            case 0x09: buffer.append(UInt8(ascii: "t"))
+            default:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                buffer.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            }
+            i += 1
+            runStart = i
         }
+        if runStart < count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count])) }
+        buffer.append(UInt8(ascii: "\""))
     }
 
     func invalid(_ message: String) -> EncodingError {

@@ -3,7 +3,9 @@ import CutawayModel
 /// `idmap --json`: `{"pid": N, "levels": [{"userNamespace", "depth", "owner", "ownerUID", "uidMap",
 /// "gidMap", "setgroups"}]}`, outermost user namespace first.
 public struct IDMapJSON: Encodable {
+    /// The chain written.
     public var chain: IDMapChain
+    /// The JSON of `chain`.
     public init(chain: IDMapChain) { self.chain = chain }
 
     public func encode(to encoder: any Encoder) throws {

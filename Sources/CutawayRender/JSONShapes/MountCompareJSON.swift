@@ -2,7 +2,9 @@ import CutawayModel
 
 /// `mounts --compare --json`: `{"both": N, "onlyFirst": [mount], "onlySecond": [mount], "namespaces": [inode, inode]}`.
 public struct MountCompareJSON: Encodable {
+    /// The comparison written.
     public var comparison: MountComparison
+    /// The JSON of `comparison`.
     public init(_ comparison: MountComparison) { self.comparison = comparison }
 
     public func encode(to encoder: any Encoder) throws {

@@ -3,7 +3,9 @@ import CutawayModel
 /// JSON of a peer group: `{"id", "members", "slaves", "propagateFrom", "masters", "slaveGroups"}`,
 /// each mount as `{"mountNamespace", "mountId", "mountPoint"}`.
 public struct PeerGroupJSON: Encodable {
+    /// The group written.
     public var group: PeerGroup
+    /// The JSON of `group`.
     public init(_ group: PeerGroup) { self.group = group }
 
     struct Ref: Encodable {

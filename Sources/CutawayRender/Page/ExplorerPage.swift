@@ -18,6 +18,8 @@ public enum ExplorerPage {
         "default-src 'none'; script-src \(SHA256.cspSource(ExplorerScript.script)); style-src \(SHA256.cspSource(ExplorerScript.style)); img-src 'self' data:; base-uri 'none'; form-action 'none'"
     }
 
+    /// The page for `snapshot`: its text `report`, the diagrams `items` (files beside the page)
+    /// and, for a focus view, what it is focused on.
     public static func html(_ snapshot: Snapshot, report: String, items: [SnapshotDiagrams.Item], focus: Focus? = nil) -> String {
         let csp = contentSecurityPolicy
         let e = Markup.escape
@@ -89,7 +91,7 @@ public enum ExplorerPage {
         var mounts: [String: [String]] = [:]
         for t in shown.mountTables { mounts["mnt:\(t.mountNamespace)"] = t.mounts.prefix(mountPointsPerTable).map(\.mountPoint.description) }
         let data = PageData(
-            host: snapshot.hostname, kernel: snapshot.kernelRelease, taken: snapshot.takenAt, origin: snapshot.origin,
+            host: snapshot.hostname, kernel: snapshot.kernelRelease, taken: snapshot.takenAt, origin: snapshot.origin.description,
             focus: focus?.summary,
             counts: ["processes": shown.processes.count, "namespaces": shown.namespaces.count, "mount namespaces": shown.mountTables.count,
                      "mounts": shown.mountTables.reduce(0) { $0 + $1.mounts.count }, "containers": shown.containers.count,

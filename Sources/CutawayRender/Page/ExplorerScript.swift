@@ -4,21 +4,21 @@
 /// builds every element with `textContent` (no markup from the snapshot reaches the DOM).
 enum ExplorerScript {
     static let style = """
-    *{box-sizing:border-box}body{margin:0;font:13px/1.4 Helvetica,Arial,sans-serif;color:#222;display:flex;height:100vh}
-    #side{width:340px;min-width:260px;border-right:1px solid #ccc;display:flex;flex-direction:column;background:#fafafa}
-    #side header{padding:8px 10px;border-bottom:1px solid #ddd}#side h1{font-size:15px;margin:0 0 4px}
-    #search{width:100%;padding:5px;font-size:13px}#results{max-height:35vh;overflow:auto;border-bottom:1px solid #ddd}
+    *{box-sizing:border-box}body{margin:0;font:13px/1.4 Helvetica,Arial,sans-serif;color:\(Palette.Page.text);display:flex;height:100vh}
+    #side{width:340px;min-width:260px;border-right:1px solid \(Palette.Page.sidebarBorder);display:flex;flex-direction:column;background:\(Palette.Page.sidebar)}
+    #side header{padding:8px 10px;border-bottom:1px solid \(Palette.Page.rule)}#side h1{font-size:15px;margin:0 0 4px}
+    #search{width:100%;padding:5px;font-size:13px}#results{max-height:35vh;overflow:auto;border-bottom:1px solid \(Palette.Page.rule)}
     #results div,#tree .row{padding:2px 10px;cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-    #results div:hover,#tree .row:hover{background:#e8f0fb}#tree{flex:1;overflow:auto;padding:4px 0}
+    #results div:hover,#tree .row:hover{background:\(Palette.Page.hover)}#tree{flex:1;overflow:auto;padding:4px 0}
     #tree summary{padding:2px 6px;cursor:pointer;font-weight:bold}#tree details details summary{font-weight:normal}
-    #tree details details{margin-left:12px}.sel{background:#d3e3fa!important}
-    #main{flex:1;display:flex;flex-direction:column;min-width:0}#info{padding:10px 14px;border-bottom:1px solid #ddd;max-height:38vh;overflow:auto}
+    #tree details details{margin-left:12px}.sel{background:\(Palette.Page.selected)!important}
+    #main{flex:1;display:flex;flex-direction:column;min-width:0}#info{padding:10px 14px;border-bottom:1px solid \(Palette.Page.rule);max-height:38vh;overflow:auto}
     #info h2{font-size:16px;margin:0 0 6px}#info table{border-collapse:collapse}#info td{padding:1px 8px 1px 0;vertical-align:top}
-    #info td:first-child{color:#666;white-space:nowrap}.link{color:#1f5fbf;cursor:pointer;text-decoration:underline}
-    #bar{padding:4px 14px;border-bottom:1px solid #eee;display:flex;gap:6px;align-items:center;flex-wrap:wrap}
-    #bar button{font-size:12px}#dtitle{color:#444;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;flex:1}
-    #view{flex:1;overflow:hidden;position:relative;background:#fff;cursor:grab}#view img{position:absolute;left:0;top:0;transform-origin:0 0;max-width:none;user-select:none}
-    pre{font-size:11px;background:#f6f6f6;padding:8px;overflow:auto;max-height:60vh}.muted{color:#777}
+    #info td:first-child{color:\(Palette.Page.label);white-space:nowrap}.link{color:\(Palette.Page.link);cursor:pointer;text-decoration:underline}
+    #bar{padding:4px 14px;border-bottom:1px solid \(Palette.Page.lightRule);display:flex;gap:6px;align-items:center;flex-wrap:wrap}
+    #bar button{font-size:12px}#dtitle{color:\(Palette.Page.secondaryText);overflow:hidden;text-overflow:ellipsis;white-space:nowrap;flex:1}
+    #view{flex:1;overflow:hidden;position:relative;background:\(Palette.Page.background);cursor:grab}#view img{position:absolute;left:0;top:0;transform-origin:0 0;max-width:none;user-select:none}
+    pre{font-size:11px;background:\(Palette.Page.code);padding:8px;overflow:auto;max-height:60vh}.muted{color:\(Palette.Page.muted)}
     """
 
     static let script = #"""

@@ -1,0 +1,21 @@
+import CutawayModel
+
+/// `cutaway layers --json` (README: JSON contract): the first stack's ``LayersJSON`` keys at
+/// the top level, the other stacks under `"otherOverlays"`, and `"container"` or `"image"`
+/// when TARGET named one.
+public struct LayersFindingJSON: Encodable {
+    public var finding: LayersFinding
+    public var files: Bool
+    public var path: ByteString?
+
+    public init(_ finding: LayersFinding, files: Bool, path: ByteString?) { self.finding = finding; self.files = files; self.path = path }
+
+    public func encode(to encoder: any Encoder) throws {
+        let objects = finding.stacks.map { LayersJSON(inspection: $0.inspection, files: files, path: path) }
+        try objects.first?.encode(to: encoder)
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        if let (container, index) = finding.container { try c.encode(ContainerJSON(container: container, index: index), forKey: "container") }
+        if let image = finding.image { try c.encode(ImageJSON(image: image), forKey: "image") }
+        try c.encode(Array(objects.dropFirst()), forKey: "otherOverlays")
+    }
+}
