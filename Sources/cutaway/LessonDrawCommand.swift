@@ -12,25 +12,28 @@ extension LessonCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw a lesson's picture (the lessons' ```picture blocks use it, inside the sandbox).",
             discussion: """
-            mounts     the mount tables of the given processes side by side: each one's root and
-                       the mounts under --focus, the machine's other mounts folded into one node,
-                       what is not in every table outlined, peer groups coloured.
-            pids       the pid-namespace tree below cutaway's own, each process with its pid at
-                       every level.
-            container  a container built by hand (--pid PID): overlay layers, merged directory,
-                       pivot_root, its PID 1, its own and shared namespaces.
-            namespaces the namespaces diagram with cutaway's own namespaces named as --reader.
-            layers     the overlay mounted at --merged DIR: its layers as bands, paths as $LAB/….
-
             Examples (inside a lesson):
               cutaway lesson draw mounts --panel "sandbox=1" --panel "container=$C" \\
                 --format png --output "$OUT"
               cutaway lesson draw pids --format svg,png --output "$OUT"
             """)
 
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case mounts, pids, container, namespaces, layers }
+        enum Kind: String, ExpressibleByArgument, CaseIterable {
+            case mounts, pids, container, namespaces, layers
 
-        @Argument(help: "What to draw: mounts, pids, container, namespaces or layers.") var kind: Kind
+            /// What each picture shows (help lists it under KIND).
+            var defaultValueDescription: String {
+                switch self {
+                case .mounts: "The mount tables of the given processes side by side: each one's root and the mounts under --focus, the machine's other mounts folded into one node, what is not in every table outlined, peer groups coloured."
+                case .pids: "The pid-namespace tree below cutaway's own, each process with its pid at every level."
+                case .container: "A container built by hand (--pid PID): overlay layers, merged directory, pivot_root, its PID 1, its own and shared namespaces."
+                case .namespaces: "The namespaces diagram with cutaway's own namespaces named as --reader."
+                case .layers: "The overlay mounted at --merged DIR: its layers as bands, paths as $LAB/…."
+                }
+            }
+        }
+
+        @Argument(help: ArgumentHelp("What to draw:", valueName: "KIND", argumentType: Kind.self)) var kind: Kind
         @Option(help: ArgumentHelp("The overlay mount point of `layers`.", valueName: "DIR")) var merged: String?
         @Option(help: ArgumentHelp("A mount table to show: LABEL=PID (repeatable, in order; the first is the one the others are compared with).", valueName: "LABEL=PID"))
         var panel: [String] = []

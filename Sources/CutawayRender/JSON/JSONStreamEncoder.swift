@@ -29,6 +29,7 @@ import Darwin
 /// methods use them: one after another. A nested container is closed when its parent writes
 /// its next entry; using a container after that throws `EncodingError.invalidValue`.
 public struct JSONStreamEncoder {
+    /// An encoder; it keeps no state between calls.
     public init() {}
 
     /// The JSON text of `value`, without a trailing newline.
@@ -50,7 +51,9 @@ public struct JSONStreamEncoder {
 
 /// A write(2) to the output failed.
 public struct JSONWriteError: Error, CustomStringConvertible {
+    /// The errno of the failed write(2).
     public var errno: Int32
+    /// A failure with this errno.
     public init(errno: Int32) { self.errno = errno }
     public var description: String { "cannot write JSON: \(String(cString: strerror(errno)))" }
 }

@@ -75,6 +75,13 @@ struct JSONBytes {
         writer.append("\" : ")
     }
 
+    /// The same for a key made at run time (escaped like any string).
+    func key(_ name: String, first: Bool = false) {
+        element(first: first)
+        string(name)
+        writer.append(" : ")
+    }
+
     func integers(_ values: [Int]) {
         if values.isEmpty { writer.append("[\n\n"); writer.indent(depth); writer.buffer.append(UInt8(ascii: "]")); return }
         writer.buffer.append(UInt8(ascii: "["))

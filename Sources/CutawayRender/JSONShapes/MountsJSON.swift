@@ -10,9 +10,12 @@ import CutawayModel
 /// Any other encoder gets the same keys and values through its containers
 /// (MountsJSONTests compares the bytes with Foundation's `JSONEncoder`).
 public struct MountsJSON: Encodable {
+    /// The mount table written.
     public var table: MountTable
+    /// The peer groups its mounts belong to.
     public var peerGroups: [PeerGroup]
 
+    /// The JSON of `table` with `peerGroups`.
     public init(table: MountTable, peerGroups: [PeerGroup]) { self.table = table; self.peerGroups = peerGroups }
 
     var mountNamespace: UInt64? { table.mountNamespace == 0 ? nil : table.mountNamespace }
