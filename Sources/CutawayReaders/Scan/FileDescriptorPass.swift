@@ -10,6 +10,7 @@ public struct FileDescriptorPass: ProcessFilesPass {
     /// The pass.
     public init() {}
 
+    /// The pass alone: opens each process's directory for its own reads.
     public func run(_ state: inout ScanState, source: any ProcSource) { runAlone(&state, source: source) }
 
     /// The namespaces one process holds open, or that its fd directory refused.

@@ -22,6 +22,7 @@ public struct ProcessPass: ScanPass {
         case read(ProcessRecord, forChildren: [String: UInt64], errors: [ProcReadError], diagnostics: [Diagnostic])
     }
 
+    /// The pass alone (no other per-process pass sharing its walk).
     public func run(_ state: inout ScanState, source: any ProcSource) { run(&state, source: source, along: []) }
 
     /// The pass, with the per-process reads of `along` done in the same walk: each process's

@@ -10,6 +10,7 @@ public struct ThreadPass: ProcessFilesPass {
     /// The pass.
     public init() {}
 
+    /// The pass alone: opens each process's directory for its own reads.
     public func run(_ state: inout ScanState, source: any ProcSource) { runAlone(&state, source: source) }
 
     /// The threads of one process in other namespaces than its own, and how many exited.
