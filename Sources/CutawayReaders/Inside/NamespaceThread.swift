@@ -5,7 +5,6 @@ import Musl
 #endif
 import CLinuxSyscalls
 import CutawayModel
-import Synchronization
 
 /// Runs work inside network or IPC namespaces on a small pool of threads of its own.
 ///
@@ -53,7 +52,7 @@ enum NamespaceThread {
         let slots = UnsafeMutableBufferPointer<Result<T, NamespaceReadError>?>.allocate(capacity: jobs.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
-        let next = Counter()
+        let next = JobCounter()
         let out = UncheckedBox(slots)
         let threads = threadCount(jobs: jobs.count)
         withoutActuallyEscaping({ (i: Int) in out.value[i] = perform(jobs[i]) }) { perform in
@@ -98,15 +97,6 @@ enum NamespaceThread {
         var st = stat()
         guard stat("/proc/thread-self/ns/\(kind.linkName)", &st) == 0 else { return nil }
         return UInt64(st.st_ino)
-    }
-
-    /// Hands out job indexes, each once, to the worker threads.
-    private final class Counter: Sendable {
-        private let value = Atomic<Int>(0)
-        func take(below limit: Int) -> Int? {
-            let i = value.wrappingAdd(1, ordering: .relaxed).oldValue
-            return i < limit ? i : nil
-        }
     }
 
     private final class Thunk {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs independent reads on every core and returns their results in input order, so that
 /// what a scan records does not depend on which thread finished first.
@@ -25,15 +26,26 @@ extension ParallelMap {
         let out = UncheckedBox(slots)
         withoutActuallyEscaping(transform) { escaping in
             let work = UncheckedBox(escaping)
+            // Each worker takes the next index when it is free (not a fixed share), so that no
+            // worker waits at the end for another with the slower processes; each result goes
+            // to its index's slot all the same.
+            let next = JobCounter()
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var i = worker
-                while i < count {
-                    out.value[i] = work.value(worker, i)
-                    i += workers
-                }
+                while let i = next.take(below: count) { out.value[i] = work.value(worker, i) }
             }
         }
         return slots.map { $0! }
+    }
+}
+
+/// Hands out indexes, each once, to worker threads.
+final class JobCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    init() {}
+    /// The next index, or nil once `limit` are handed out.
+    func take(below limit: Int) -> Int? {
+        let i = value.wrappingAdd(1, ordering: .relaxed).oldValue
+        return i < limit ? i : nil
     }
 }
 
