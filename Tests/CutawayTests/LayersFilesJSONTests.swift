@@ -1,5 +1,5 @@
 import CutawayModel
-import CutawayRender
+@testable import CutawayRender
 import Foundation
 import Testing
 
@@ -61,7 +61,8 @@ import Testing
         let other = LayersJSON(inspection: inspection(), files: false, path: nil)
         let image = ImageJSON(image: EngineImage(engine: .docker, id: "sha256:ab", names: ["x:1"], layers: [], storeRoot: "/s"))
         for document in [LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: true, path: "/gone"), otherOverlays: [other], image: image),
-                         LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: false, path: nil), otherOverlays: [])] {
+                         LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: false, path: nil), otherOverlays: []),
+                         LayersDocumentJSON(overlay: nil, otherOverlays: [], image: image)] {
             let streamed = try JSONStreamEncoder().encode(document)
             let expected = try foundation(document)
             if streamed != expected {
