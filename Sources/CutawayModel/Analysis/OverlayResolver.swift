@@ -77,23 +77,28 @@ public struct OverlayResolution: Sendable {
         public init() {}
     }
 
-    /// ``changes(ofLayer:)`` of every layer (by index), in one pass over the merged view.
+    /// ``changes(ofLayer:)`` of every layer (by index), in one pass over the merged view
+    /// (by index, so that no entry is copied on the way).
     public func changesOfEveryLayer() -> [LayerChanges] {
         var all = [LayerChanges](repeating: LayerChanges(), count: layerCount)
-        for e in entries where e.path != "/" && all.indices.contains(e.layer) {
-            if e.kind == .dir {
-                if e.mergedFrom.count == 1 && e.hidden.isEmpty { all[e.layer].adds.append(e.path) }
-            } else if e.hidden.isEmpty {
-                all[e.layer].adds.append(e.path)
+        for i in entries.indices {
+            let layer = entries[i].layer
+            guard all.indices.contains(layer), !Self.isRoot(entries[i].path) else { continue }
+            if entries[i].kind == .dir {
+                if entries[i].mergedFrom.count == 1 && entries[i].hidden.isEmpty { all[layer].adds.append(entries[i].path) }
+            } else if entries[i].hidden.isEmpty {
+                all[layer].adds.append(entries[i].path)
             } else {
-                all[e.layer].changes.append(e.path)
+                all[layer].changes.append(entries[i].path)
             }
         }
         for d in deletions where all.indices.contains(d.layer) { all[d.layer].deletes.append(d.path) }
         return all
     }
 
-    /// What layer `layer` (0 = top) adds, changes and deletes in the merged view.
+    /// `/`, without making a byte string to compare with.
+    static func isRoot(_ path: ByteString) -> Bool { path.bytes.count == 1 && path.bytes[0] == UInt8(ascii: "/") }
+
     public func changes(ofLayer layer: Int) -> LayerChanges {
         var c = LayerChanges()
         for e in entries where e.layer == layer && e.path != "/" {
@@ -110,7 +115,11 @@ public struct OverlayResolution: Sendable {
     }
 
     /// Visible non-directories (files, symlinks, others).
-    public var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .dir ? 0 : 1) } }
+    public var fileCount: Int {
+        var n = 0
+        for i in entries.indices where entries[i].kind != .dir { n += 1 }
+        return n
+    }
 
     /// The visible entry at `path`, by binary search; nil when the merged view has no such path.
     public func entry(_ path: ByteString) -> Entry? {

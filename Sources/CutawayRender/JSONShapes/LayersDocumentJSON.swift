@@ -43,5 +43,6 @@ struct LayersDocumentJSON: Encodable {
             try out.flushIfLarge()
         }
         out.closeObject()
+        out.finish()
     }
 }

@@ -50,6 +50,7 @@ public struct MountsJSON: Encodable {
         out.key("readFrom")
         if let r = readFrom { out.integer(r) } else { out.null() }
         out.closeObject()
+        out.finish()
     }
 
     /// One mount, keys sorted: the bytes of ``Mount``'s `encode(to:)` through the streaming encoder.
@@ -59,11 +60,11 @@ public struct MountsJSON: Encodable {
         out.key("id")
         out.integer(m.id)
         out.key("majorMinor")
-        out.writer.buffer.append(UInt8(ascii: "\""))
-        out.writer.writeDecimal(UInt64(m.major))
-        out.writer.buffer.append(UInt8(ascii: ":"))
-        out.writer.writeDecimal(UInt64(m.minor))
-        out.writer.buffer.append(UInt8(ascii: "\""))
+        out.raw(UInt8(ascii: "\""))
+        out.decimal(UInt64(m.major))
+        out.raw(UInt8(ascii: ":"))
+        out.decimal(UInt64(m.minor))
+        out.raw(UInt8(ascii: "\""))
         out.key("master")
         if let v = m.master { out.integer(v) } else { out.null() }
         out.key("mountOptions")
@@ -76,10 +77,10 @@ public struct MountsJSON: Encodable {
         out.key("propagateFrom")
         if let v = m.propagateFrom { out.integer(v) } else { out.null() }
         out.key("propagation")
-        out.writer.append(m.shared != nil ? "\"shared" : "\"private")
-        if m.master != nil { out.writer.append(",slave") }
-        if m.unbindable { out.writer.append(",unbindable") }
-        out.writer.buffer.append(UInt8(ascii: "\""))
+        out.raw(m.shared != nil ? "\"shared" : "\"private")
+        if m.master != nil { out.raw(",slave") }
+        if m.unbindable { out.raw(",unbindable") }
+        out.raw(UInt8(ascii: "\""))
         out.bytes(m.root, named: "root")
         out.key("shared")
         if let v = m.shared { out.integer(v) } else { out.null() }
@@ -97,12 +98,12 @@ public struct MountsJSON: Encodable {
         let plain = m.superOptions.allSatisfy { $0.bytes.withUnsafeBufferPointer(JSONBytes.isPlain) }
         guard plain else { return out.bytes(m.superOptionsString, named: "superOptions") }
         out.key("superOptions")
-        out.writer.buffer.append(UInt8(ascii: "\""))
+        out.raw(UInt8(ascii: "\""))
         for (n, option) in m.superOptions.enumerated() {
-            if n > 0 { out.writer.buffer.append(UInt8(ascii: ",")) }
-            out.writer.buffer.append(contentsOf: option.bytes)
+            if n > 0 { out.raw(UInt8(ascii: ",")) }
+            option.bytes.withUnsafeBufferPointer { out.raw($0) }
         }
-        out.writer.buffer.append(UInt8(ascii: "\""))
+        out.raw(UInt8(ascii: "\""))
     }
 
     /// One peer group, keys sorted: the bytes of ``PeerGroupJSON``.
