@@ -33,7 +33,7 @@ struct JSONBytes {
 
     /// Lets the writer pass on what is ready (``JSONByteWriter/flushReady()``) every 64 KiB.
     func flushIfLarge() throws {
-        guard sink.count >= JSONByteWriter.chunk else { return }
+        guard sink.count + writer.buffer.count >= JSONByteWriter.chunk else { return }
         drain()
         try writer.flushReady()
     }
