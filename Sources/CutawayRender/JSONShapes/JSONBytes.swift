@@ -71,8 +71,14 @@ struct JSONBytes {
     }
 
     /// Any other value, through the writer's own encoding (nested containers and all).
+    ///
+    /// The writer takes an object it closes with no container open around it for the
+    /// top-level one and writes it straight to the descriptor (``JSONByteWriter``): when the
+    /// document written here is the top level (no container of the writer's is open),
+    /// everything before the value goes out first, so that nothing is left behind it.
     func value<T: Encodable>(_ value: T) throws {
         drain()
+        if writer.frames.isEmpty { try writer.flushAll() }
         try writer.writeValue(value, depth: depth)
     }
 
