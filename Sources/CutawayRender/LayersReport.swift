@@ -27,7 +27,7 @@ public enum LayersReport {
         if !stack.switches.isEmpty { out += "options: \(stack.switches.joined(separator: ", "))\n" }
         out += "\n"
         var t = TextTable(headers: ["#", "ROLE", "PATH", "FILES", "BYTES", "LAYER ID", "CREATED BY"], rightAligned: [0, 3, 4])
-        t.add(["", "merged", stack.mergedDir.description, String(inspection.resolution.fileCount), "", "", "what processes see: the union of the layers below"])
+        t.add(["", "merged", stack.mergedDir.description, String(inspection.mergedFileCount), "", "", "what processes see: the union of the layers below"])
         for (i, layer) in stack.layers.enumerated() {
             let index = inspection.indexes[i]
             let path = (layer.resolvedPath ?? layer.path).description + (layer.resolvedPath == nil ? " (relative; not resolved)" : "")

@@ -13,8 +13,10 @@ import CLinuxSyscalls
 /// (``DirectoryDescriptor/list(into:)``): the buffer grows to the largest directory seen and
 /// is then reused.
 public struct DirectoryListing {
-    /// Where a name is in `storage` and the entry's `d_type`.
+    /// Where a name is in `storage`, the entry's `d_type`, and the name's first 8 bytes as a
+    /// big-endian number (zeros past its end) to compare names by before memcmp(3).
     struct Record {
+        var prefix: UInt64
         var offset: Int32
         var length: Int32
         var type: UInt8
@@ -24,6 +26,7 @@ public struct DirectoryListing {
     var storage: [UInt8] = []
     var records: [Record] = []
 
+    /// An empty listing.
     public init() {}
 
     /// Entries listed (without `.` and `..`).
@@ -51,19 +54,29 @@ public struct DirectoryListing {
     }
 
     /// Sorts the entries bytewise by name (memcmp order, a prefix first), as overlayfs and
-    /// cutaway's layer index compare names.
+    /// cutaway's layer index compare names. Names hold no NUL, so the zero-padded prefixes
+    /// order names that differ in their first 8 bytes; equal prefixes fall back to memcmp(3)
+    /// of the rest.
     public mutating func sortByName() {
         var records = self.records
         self.records = []
         storage.withUnsafeBytes { raw in
             let base = raw.baseAddress!
             records.sort { a, b in
-                let n = Int(min(a.length, b.length))
-                let order = n == 0 ? 0 : memcmp(base + Int(a.offset), base + Int(b.offset), n)
+                if a.prefix != b.prefix { return a.prefix < b.prefix }
+                let n = Int(min(a.length, b.length)) - 8
+                let order = n <= 0 ? 0 : memcmp(base + Int(a.offset) + 8, base + Int(b.offset) + 8, n)
                 return order != 0 ? order < 0 : a.length < b.length
             }
         }
         self.records = records
+    }
+
+    /// The first 8 bytes of a name as a big-endian number, zeros past its end.
+    @inline(__always) static func prefix(_ name: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<8 { value = value << 8 | UInt64(i < name.count ? name[i] : 0) }
+        return value
     }
 
     /// Empties the listing, keeping its buffers.
@@ -103,7 +116,8 @@ public struct DirectoryListing {
                     offset += reclen
                     if length == 1 && nameField[0] == UInt8(ascii: ".") { continue }
                     if length == 2 && nameField[0] == UInt8(ascii: ".") && nameField[1] == UInt8(ascii: ".") { continue }
-                    records.append(Record(offset: Int32(nameStart), length: Int32(length), type: type))
+                    records.append(Record(prefix: Self.prefix(UnsafeRawBufferPointer(rebasing: nameField[..<length])), offset: Int32(nameStart),
+                                          length: Int32(length), type: type))
                 }
                 return true
             }

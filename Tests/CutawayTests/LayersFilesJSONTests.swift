@@ -55,6 +55,22 @@ import Testing
         }
     }
 
+    /// The document `cutaway layers --json` prints: members sorted at the top level, other
+    /// overlays and an image beside them, a path explained.
+    @Test func documentJSONIsByteForByteFoundations() throws {
+        let other = LayersJSON(inspection: inspection(), files: false, path: nil)
+        let image = ImageJSON(image: EngineImage(engine: .docker, id: "sha256:ab", names: ["x:1"], layers: [], storeRoot: "/s"))
+        for document in [LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: true, path: "/gone"), otherOverlays: [other], image: image),
+                         LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: false, path: nil), otherOverlays: [])] {
+            let streamed = try JSONStreamEncoder().encode(document)
+            let expected = try foundation(document)
+            if streamed != expected {
+                let at = zip(streamed, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(streamed.count, expected.count)
+                Issue.record("first difference at byte \(at):\n\(String(decoding: streamed[max(0, at - 120)..<min(streamed.count, at + 120)], as: UTF8.self))")
+            }
+        }
+    }
+
     @Test func layerChangesMatchTheOneLayerAtATimeAnswer() {
         let resolution = inspection().resolution
         let all = resolution.changesOfEveryLayer()

@@ -74,6 +74,7 @@ public struct OverlayResolution: Sendable {
         /// Paths this layer deletes (whiteouts) or cuts off (opaque directories).
         public var deletes: [ByteString] = []
 
+        /// Nothing added, changed or deleted yet.
         public init() {}
     }
 
@@ -133,6 +134,21 @@ public enum OverlayResolver {
     /// name, and each name is then resolved down the layers. The cost is O(total entries ×
     /// contributing layers), with no table keyed by whole paths.
     public static func resolve(_ layers: [(role: OverlayLayer.Role, index: LayerIndex?)]) -> OverlayResolution {
+        resolve(layers, recordingFiles: true).resolution
+    }
+
+    /// ``OverlayResolution/fileCount`` of the merged view, found the same way without
+    /// recording the non-directories (no path made for them, nothing to sort): what a
+    /// summary of the stack needs.
+    public static func visibleFileCount(_ layers: [(role: OverlayLayer.Role, index: LayerIndex?)]) -> Int {
+        let (resolution, uncounted) = resolve(layers, recordingFiles: false)
+        return resolution.fileCount + uncounted
+    }
+
+    /// The resolution; with `recordingFiles` false, visible non-directories and deletions are
+    /// only counted (the count is returned beside a resolution that lacks them).
+    static func resolve(_ layers: [(role: OverlayLayer.Role, index: LayerIndex?)], recordingFiles: Bool) -> (resolution: OverlayResolution, files: Int) {
+        var unrecordedFiles = 0
         let visible = layers.indices.filter { layers[$0].role != .data }
         let indexes = layers.map(\.index)
         // Lookup semantics: an xattr whiteout deletes the name whether or not its directory is
@@ -141,11 +157,11 @@ public enum OverlayResolver {
         func isWhiteout(_ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
 
         var entries: [OverlayResolution.Entry] = []
-        entries.reserveCapacity(visible.reduce(0) { $0 + (indexes[$1]?.nodes.count ?? 0) })
+        if recordingFiles { entries.reserveCapacity(visible.reduce(0) { $0 + (indexes[$1]?.nodes.count ?? 0) }) }
         var deletions: [OverlayResolution.Deletion] = []
         let rootContributors = visible.filter { indexes[$0]?.root?.kind == .dir }
         guard let top = rootContributors.first else {
-            return OverlayResolution(layerCount: layers.count, entries: [], deletions: [])
+            return (OverlayResolution(layerCount: layers.count, entries: [], deletions: []), 0)
         }
         var rootStop = rootContributors.count
         if let k = rootContributors.firstIndex(where: { indexes[$0]!.root!.opaque }) { rootStop = k + 1 }
@@ -182,6 +198,10 @@ public enum OverlayResolver {
                     let e = nodes[part.layer][node].entry
                     if !e.metacopy && !(e.kind == .dir && e.redirect != nil) {
                         heads[smallestPart] = (node + 1)..<heads[smallestPart].upperBound
+                        if !recordingFiles && e.kind != .dir {
+                            if !isWhiteout(e) { unrecordedFiles += 1 }
+                            continue
+                        }
                         let merged = dir.merged.appending(component: name)
                         if isWhiteout(e) {
                             deletions.append(.init(path: merged, layer: part.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: []))
@@ -261,7 +281,9 @@ public enum OverlayResolver {
                         }
                     }
                 }
-                if let f = found {
+                if let f = found, !recordingFiles && f.kind != .dir {
+                    unrecordedFiles += 1
+                } else if let f = found {
                     entries.append(.init(path: merged, kind: f.kind, layer: f.layer, dataLayer: dataLayer,
                                          hidden: hidden, mergedFrom: f.kind == .dir ? dirParts.map(\.layer) : [],
                                          sourcePath: f.path, dataPath: dataPath))
@@ -273,7 +295,7 @@ public enum OverlayResolver {
                         }
                         work.append((merged, dirParts))
                     }
-                } else if let d = deletion {
+                } else if let d = deletion, recordingFiles {
                     deletions.append(d)
                 }
             }
@@ -283,7 +305,7 @@ public enum OverlayResolver {
             let c = ByteString.compare(d1.path, d2.path)
             return c != 0 ? c < 0 : d1.layer < d2.layer
         }
-        return OverlayResolution(layerCount: layers.count, entries: entries, deletions: deletions)
+        return (OverlayResolution(layerCount: layers.count, entries: entries, deletions: deletions), unrecordedFiles)
     }
 
     /// A directory of one layer that merges into a merged directory.

@@ -9,9 +9,13 @@ import CutawayModel
 /// (its master group's colour, dashed, with an arrow from the master), private (white) and
 /// unbindable (red, crossed corners).
 public enum LessonMountDiagram {
+    /// One table of the picture with its title.
     public struct Panel: Sendable {
+        /// The heading drawn above the table.
         public var title: String
+        /// The mount table drawn.
         public var table: MountTable
+        /// A panel of `table` titled `title`.
         public init(title: String, table: MountTable) { self.title = title; self.table = table }
     }
 

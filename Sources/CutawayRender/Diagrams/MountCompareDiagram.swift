@@ -4,6 +4,8 @@ import CutawayModel
 /// table that then diverges, mount_namespaces(7)): the mounts both have, and those only one
 /// has, as ``MountComparison`` finds them.
 public enum MountCompareDiagram {
+    /// The diagram of `comparison`, the tables called `nameA` and `nameB`, at most `limit` mounts
+    /// a side.
     public static func dot(_ comparison: MountComparison, nameA: String, nameB: String, limit: Int = 200) -> String {
         let a = comparison.first, b = comparison.second
         let both = comparison.both, onlyA = comparison.onlyFirst, onlyB = comparison.onlySecond

@@ -7,6 +7,7 @@ import CutawayModel
 public struct MountDiagram {
     /// At most this many mounts of the main table are drawn (the rest is counted).
     public var limit: Int
+    /// A diagram of at most `limit` mounts.
     public init(limit: Int = 250) { self.limit = limit }
 
     static func fill(_ m: Mount) -> String {

@@ -20,6 +20,8 @@ public enum NetworkDiagram {
         return "\n" + NetworkReport.deviceSummary(net, index: index, limit: 4).map { DOT.middleTruncated($0, max: 80) }.joined(separator: "\n")
     }
 
+    /// The diagram of `snapshot`'s network namespaces (only the one with inode `focus`, when given),
+    /// at most `limit` boxes.
     public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40, readerName: String = "host") -> String {
         let index = SnapshotIndex(snapshot)
         let describer = NamespaceDescriber(index: index, readerName: readerName)

@@ -12,6 +12,7 @@ public enum OverlayDiagram {
         }
     }
 
+    /// The diagram of `p`: one row per layer, one column per path.
     public static func dot(_ p: OverlayPicture) -> String {
         let stack = p.stack
         func td(_ text: String, bg: String = Palette.plain, attrs: String = "") -> String {

@@ -5,10 +5,12 @@ import CutawayModel
 /// container has its own pid and mount namespaces, its own overlay layers and merged root.
 /// Namespaces shared with the host (typically user, cgroup, time) are named once at the bottom.
 public enum PodDiagram {
-    /// Containers and layers beyond these are folded into a "… N more" node.
+    /// Containers beyond this many are folded into a "… N more" node.
     public static let maxContainers = 12
+    /// Layers of a container beyond this many are folded into a "… N more" node.
     public static let maxLayers = 8
 
+    /// The diagram of `pod`.
     public static func dot(_ pod: Pod, index: SnapshotIndex) -> String {
         var g = DOTGraph()
         let title = "pod \(pod.ref.namespace)/\(pod.ref.name) (sandbox \(String(pod.ref.sandboxID.prefix(12))))"

@@ -75,6 +75,13 @@ struct JSONBytes {
         writer.append("\" : ")
     }
 
+    /// The same for a key made at run time (escaped like any string).
+    func key(_ name: String, first: Bool = false) {
+        element(first: first)
+        string(name)
+        writer.append(" : ")
+    }
+
     func integers(_ values: [Int]) {
         if values.isEmpty { writer.append("[\n\n"); writer.indent(depth); writer.buffer.append(UInt8(ascii: "]")); return }
         writer.buffer.append(UInt8(ascii: "["))
@@ -133,9 +140,6 @@ struct JSONBytes {
             list(values.count) { writer.writeString(values[$0].base64) }
         }
     }
-
-    /// `[...]` of strings.
-    func strings(_ values: [String]) { list(values.count) { string(values[$0]) } }
 
     /// An array of `count` values written by `value`, at this depth (each at the next).
     func list(_ count: Int, _ value: (Int) -> Void) {
