@@ -4,6 +4,8 @@ import CutawayModel
 /// every path under the lesson's directory written as `$LAB/…`, so that the picture shows no
 /// name of the machine it was drawn on.
 public enum LessonLayersDiagram {
+    /// The DOT of `inspection`, paths under `lab` relabelled, titled `title` (default:
+    /// where it is mounted).
     public static func dot(_ inspection: OverlayInspection, lab: String, title: String?) -> String {
         func display(_ path: ByteString) -> ByteString {
             let p = path.description
