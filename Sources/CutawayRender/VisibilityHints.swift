@@ -27,6 +27,12 @@ public enum VisibilityHints {
         if v.relationsUnavailable > 0 {
             hints.append("the parent or owner of \(Count.of(v.relationsUnavailable, "namespace")) could not be asked (see each namespace's notes)")
         }
+        if let first = v.networksUnread.first {
+            hints.append("the devices and routes of \(Count.of(v.networksUnread.count, "network namespace")) could not be read (\(first.reason))")
+        }
+        if let first = v.ipcUnread.first {
+            hints.append("the System V objects of \(Count.of(v.ipcUnread.count, "IPC namespace")) could not be read (\(first.reason))")
+        }
         return hints
     }
 }

@@ -9,9 +9,12 @@ import SystemPackage
 /// A pipe(2) whose two ends are close-on-exec from the start (pipe2(2) with `O_CLOEXEC`):
 /// a child gets an end only by being handed it, never by inheriting it.
 public struct PipePair: Sendable {
+    /// The end to read from.
     public let readEnd: FileDescriptor
+    /// The end to write to.
     public let writeEnd: FileDescriptor
 
+    /// A new pipe; throws the errno of pipe2(2) (EMFILE, ENFILE).
     public init() throws(Errno) {
         var fds: [Int32] = [0, 0]
         guard cutaway_pipe_cloexec(&fds) == 0 else { throw Errno(rawValue: errno) }
@@ -23,6 +26,7 @@ public struct PipePair: Sendable {
 /// the descriptors it is handed and nothing else of this process's (every descriptor cutaway
 /// opens is close-on-exec).
 public struct ChildProcess: Sendable {
+    /// The child's process id.
     public let pid: pid_t
 
     /// Starts `path` with `arguments` (argv, `argv[0]` included) and this process's
@@ -56,7 +60,9 @@ public struct ChildProcess: Sendable {
 
     /// How a child ended, as waitpid(2) tells it.
     public enum Termination: Sendable, Equatable {
+        /// It called exit(3) (or returned from main) with this status.
         case exited(Int32)
+        /// A signal ended it.
         case killed(signal: Int32)
     }
 

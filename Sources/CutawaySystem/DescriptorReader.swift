@@ -3,10 +3,12 @@ import SystemPackage
 /// Buffered reads of whole lines and exact byte counts from a descriptor (a pipe), read(2)
 /// again after EINTR; a read error counts as the end of input.
 public final class DescriptorReader {
+    /// The descriptor read from (not closed by the reader).
     public let descriptor: FileDescriptor
     private var buffer: [UInt8] = []
     private var start = 0
 
+    /// A reader of `descriptor` with an empty buffer.
     public init(_ descriptor: FileDescriptor) { self.descriptor = descriptor }
 
     /// Reads what is there (up to 64 KiB) onto the buffer; false at the end of input.

@@ -13,17 +13,23 @@ import CLinuxSyscalls
 public final class DirectoryDescriptor {
     /// A failed call: errno, so that the caller can tell "vanished" (ENOENT) from the rest.
     public struct Failure: Error, Equatable, Sendable {
+        /// The errno of the failed call.
         public var errno: Int32
+        /// A failure with this errno.
         public init(errno: Int32) { self.errno = errno }
+        /// True for ENOENT: the entry went away (a process exited, a file was removed).
         public var vanished: Bool { errno == ENOENT }
+        /// strerror(3) of the errno.
         public var message: String { String(cString: strerror(errno)) }
     }
 
+    /// The directory's descriptor; -1 once closed.
     public private(set) var fd: Int32
 
     private init(fd: Int32) { self.fd = fd }
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
+    /// Closes the descriptor now (idempotent) instead of when the value is released.
     public func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
@@ -73,8 +79,11 @@ public final class DirectoryDescriptor {
     /// One entry as getdents64(2) gives it: the name and the `d_type` (DT_DIR, DT_REG, DT_LNK,
     /// DT_CHR, …; DT_UNKNOWN on file systems that do not fill it in).
     public struct Entry: Sendable {
+        /// The entry's name, as bytes.
         public var name: [UInt8]
+        /// `d_type`.
         public var type: UInt8
+        /// An entry called `name` of `d_type` `type`.
         public init(name: [UInt8], type: UInt8) { self.name = name; self.type = type }
     }
 

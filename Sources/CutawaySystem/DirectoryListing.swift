@@ -26,6 +26,7 @@ public struct DirectoryListing {
     var storage: [UInt8] = []
     var records: [Record] = []
 
+    /// An empty listing.
     public init() {}
 
     /// Entries listed (without `.` and `..`).

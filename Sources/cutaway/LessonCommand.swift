@@ -71,7 +71,7 @@ struct LessonCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a lesson's text and commands (no root needed).")
-        @Argument(help: "A lesson: its name, number or the start of its name.") var name: String
+        @Argument(help: ArgumentHelp("A lesson: its name, number or the start of its name.", valueName: "LESSON")) var name: String
         @OptionGroup var source: LessonSource
         func run() throws {
             let lib = try source.library()
@@ -81,7 +81,7 @@ struct LessonCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run a lesson step by step, in a sandbox that disappears afterwards (needs root).")
-        @Argument(help: "A lesson: its name, number or the start of its name.") var name: String
+        @Argument(help: ArgumentHelp("A lesson: its name, number or the start of its name.", valueName: "LESSON")) var name: String
         @Flag(help: "Do not pause between steps or wait for predictions.") var nonInteractive = false
         @Option(help: ArgumentHelp("Where the step diagrams and snapshots go (default output/lessons/NAME).", valueName: "DIR")) var output: String?
         @OptionGroup var source: LessonSource

@@ -12,25 +12,28 @@ extension LessonCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw a lesson's picture (the lessons' ```picture blocks use it, inside the sandbox).",
             discussion: """
-            mounts     the mount tables of the given processes side by side: each one's root and
-                       the mounts under --focus, the machine's other mounts folded into one node,
-                       what is not in every table outlined, peer groups coloured.
-            pids       the pid-namespace tree below cutaway's own, each process with its pid at
-                       every level.
-            container  a container built by hand (--pid PID): overlay layers, merged directory,
-                       pivot_root, its PID 1, its own and shared namespaces.
-            namespaces the namespaces diagram with cutaway's own namespaces named as --reader.
-            layers     the overlay mounted at --merged DIR: its layers as bands, paths as $LAB/….
-
             Examples (inside a lesson):
               cutaway lesson draw mounts --panel "sandbox=1" --panel "container=$C" \\
                 --format png --output "$OUT"
               cutaway lesson draw pids --format svg,png --output "$OUT"
             """)
 
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case mounts, pids, container, namespaces, layers }
+        enum Kind: String, ExpressibleByArgument, CaseIterable {
+            case mounts, pids, container, namespaces, layers
 
-        @Argument(help: "What to draw: mounts, pids, container, namespaces or layers.") var kind: Kind
+            /// What each picture shows (help lists it under KIND).
+            var defaultValueDescription: String {
+                switch self {
+                case .mounts: "The mount tables of the given processes side by side: each one's root and the mounts under --focus, the machine's other mounts folded into one node, what is not in every table outlined, peer groups coloured."
+                case .pids: "The pid-namespace tree below cutaway's own, each process with its pid at every level."
+                case .container: "A container built by hand (--pid PID): overlay layers, merged directory, pivot_root, its PID 1, its own and shared namespaces."
+                case .namespaces: "The namespaces diagram with cutaway's own namespaces named as --reader."
+                case .layers: "The overlay mounted at --merged DIR: its layers as bands, paths as $LAB/…."
+                }
+            }
+        }
+
+        @Argument(help: ArgumentHelp("What to draw:", valueName: "KIND", argumentType: Kind.self)) var kind: Kind
         @Option(help: ArgumentHelp("The overlay mount point of `layers`.", valueName: "DIR")) var merged: String?
         @Option(help: ArgumentHelp("A mount table to show: LABEL=PID (repeatable, in order; the first is the one the others are compared with).", valueName: "LABEL=PID"))
         var panel: [String] = []
@@ -73,8 +76,7 @@ extension LessonCommand {
             case .container:
                 guard let pid, let p = index.process(pid) else { throw CutawayFailure("no process \(pid ?? 0) (it may have exited)") }
                 let t = try table(of: pid)
-                let stacks = OverlayReader.stacks(in: t).compactMap { try? $0.stack.get() }
-                guard let stack = stacks.first(where: { $0.mergedDir == "/" }) ?? stacks.first else {
+                guard let stack = t.rootOverlayStack ?? OverlayReader.stacks(in: t).lazy.compactMap({ try? $0.stack.get() }).first else {
                     throw CutawayFailure("pid \(pid) has no overlay mount: its root is not an overlay")
                 }
                 dot = LessonContainerDiagram.dot(stack: stack, process: p, mountTable: t, snapshot: snapshot, focus: focus,
@@ -85,18 +87,7 @@ extension LessonCommand {
                       let stack = OverlayReader.stacks(in: t).compactMap({ try? $0.stack.get() }).last(where: { $0.mergedDir.description == wanted }) else {
                     throw CutawayFailure("\(wanted) is not the mount point of an overlay mount")
                 }
-                func display(_ path: ByteString) -> ByteString {
-                    let p = path.description
-                    return p == focus ? "$LAB" : p.hasPrefix(focus + "/") ? ByteString("$LAB" + p.dropFirst(focus.count)) : path
-                }
-                var picture = OverlayPicture(name: "layers", title: title ?? "Overlay mounted at \(display(stack.mergedDir))", inspection: OverlayReader.inspect(stack))
-                picture.stack.mergedDir = display(picture.stack.mergedDir)
-                picture.stack.workDir = picture.stack.workDir.map(display)
-                for i in picture.stack.layers.indices {
-                    picture.stack.layers[i].path = display(picture.stack.layers[i].path)
-                    picture.stack.layers[i].resolvedPath = picture.stack.layers[i].resolvedPath.map(display)
-                }
-                dot = OverlayDiagram.dot(picture)
+                dot = LessonLayersDiagram.dot(OverlayReader.inspect(stack), lab: focus, title: title)
             case .namespaces:
                 dot = NamespaceDiagram(readerName: reader, title: title ?? "Namespaces in the \(reader): each box is owned by the user namespace around it").dot(snapshot)
             }

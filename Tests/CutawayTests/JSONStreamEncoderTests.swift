@@ -168,4 +168,20 @@ import Testing
         try expectSameBytes(["table": [mounts[1]]])
         try expectSameBytes([MountTable(mountNamespace: 8, readFrom: 2, mounts: []), MountTable(mountNamespace: 9, readFrom: 3, mounts: [mounts[2]])])
     }
+
+    /// Namespaces and their holders are written by NamespaceJSONWriter: the same bytes.
+    @Test func namespacesWrittenDirectlyAreByteForByteFoundations() throws {
+        let bad = ByteString(Array("/run/netns/x".utf8) + [0xff, 0x22, 0x0a])
+        let namespaces = [
+            Namespace(type: .user, inode: 4026531837, id: 3, ownerUID: 0, pids: [1, 2, 300], hidden: false),
+            Namespace(type: .net, inode: 4026532290, parent: nil, owner: 4026531837, pids: [], threads: [77],
+                      holders: [NamespaceHolder(kind: .bindMount, pid: 10, path: bad, mountNamespace: 4026531841, mountID: 612),
+                                NamespaceHolder(kind: .bindMount, pid: 10, path: "/run/netns/blue", mountNamespace: 4026531841, mountID: 613),
+                                NamespaceHolder(kind: .openFD, pid: 12, fd: 7), NamespaceHolder(kind: .pidForChildren, pid: 13)],
+                      notes: ["relations: not recorded", "a \u{1b}[31m note"]),
+            Namespace(type: .pid, inode: 4026532300, id: 99, parent: 4026531836, owner: 1, hidden: true, notes: ["hidden: no process"]),
+        ]
+        try expectSameBytes(namespaces)
+        try expectSameBytes(["namespaces": namespaces])
+    }
 }

@@ -18,18 +18,23 @@ public struct LayersFinding: Sendable {
 
     /// One stack with its layers read and what it is.
     public struct Stack: Sendable {
+        /// The stack with its layers read and resolved.
         public var inspection: OverlayInspection
+        /// What the stack is.
         public var subject: Subject
 
+        /// A stack of `subject`.
         public init(inspection: OverlayInspection, subject: Subject) { self.inspection = inspection; self.subject = subject }
     }
 
+    /// The stacks to show, the answer first.
     public var stacks: [Stack]
     /// The container TARGET named, with the snapshot its anatomy is described from.
     public var container: (container: Container, index: SnapshotIndex)?
     /// The image TARGET named.
     public var image: EngineImage?
 
+    /// A finding of these stacks, for the container or image TARGET named, if any.
     public init(stacks: [Stack], container: (container: Container, index: SnapshotIndex)? = nil, image: EngineImage? = nil) {
         self.stacks = stacks; self.container = container; self.image = image
     }

@@ -77,6 +77,7 @@ public struct OverlayResolution: Sendable {
         /// Paths this layer deletes (whiteouts) or cuts off (opaque directories).
         public var deletes: [ByteString] = []
 
+        /// Nothing added, changed or deleted yet.
         public init() {}
     }
 

@@ -6,7 +6,9 @@ import Glibc
 
 /// Everything the container engines on this host have on disk, tied to the live processes.
 public struct EngineInventory: Sendable {
+    /// Every container of every store read, running ones tied to their PID 1 and namespaces.
     public var containers: [Container]
+    /// Every image of every store read.
     public var images: [EngineImage]
     /// The stores that were read, e.g. `docker /var/lib/docker`.
     public var stores: [String]
@@ -14,6 +16,7 @@ public struct EngineInventory: Sendable {
     /// someone else, records that resolve outside their store, oversized files.
     public var notes: [String]
 
+    /// An inventory with these parts.
     public init(containers: [Container] = [], images: [EngineImage] = [], stores: [String] = [], notes: [String] = []) {
         self.containers = containers; self.images = images; self.stores = stores; self.notes = notes
     }
@@ -52,6 +55,10 @@ public enum EngineDiscovery {
     /// A containerd instance: its root and state, either of which may be unknown.
     struct ContainerdCandidate { var root: Candidate?; var state: Candidate? }
 
+    /// Finds the stores by the rules above (the running processes of `snapshot` name some;
+    /// `extraRoots` are `--engine-root` directories), reads the trusted ones and ties their
+    /// containers to the snapshot's processes; `verify` says why a process that names a store is
+    /// not trusted, or nil when it is.
     public static func discover(snapshot: Snapshot, extraRoots: [String] = [],
                                 verify: (ProcessRecord, Set<String>) -> String? = { EngineProcessCheck.unverifiedReason($0, names: $1) }) -> EngineInventory {
         var docker: [Candidate] = [Candidate(path: "/var/lib/docker", origin: .defaultPlace)]

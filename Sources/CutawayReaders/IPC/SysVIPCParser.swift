@@ -5,11 +5,15 @@ import CutawayModel
 /// header names, so a kernel that adds columns (shm's `rss`, `swap`) parses the same. A line
 /// that lacks a needed column or number is skipped and reported.
 public enum SysVIPCParser {
+    /// The objects of one file, and what was wrong with the lines that were skipped.
     public struct Parsed<T> {
+        /// One object per good line, in the file's order.
         public var objects: [T]
+        /// One per skipped line (or a missing header).
         public var diagnostics: [Diagnostic]
     }
 
+    /// The segments of `/proc/sysvipc/shm` (shmget(2)).
     public static func sharedMemory(_ data: [UInt8], file: String = "/proc/sysvipc/shm") -> Parsed<SharedMemorySegment> {
         rows(data, file: file, needed: ["key", "shmid", "size", "uid", "nattch"]) { v in
             guard let key = Int64(v[0]), let id = Int64(v[1]), let size = UInt64(v[2]), let uid = UInt32(v[3]), let n = UInt64(v[4]) else { return nil }
@@ -17,6 +21,7 @@ public enum SysVIPCParser {
         }
     }
 
+    /// The sets of `/proc/sysvipc/sem` (semget(2)).
     public static func semaphoreSets(_ data: [UInt8], file: String = "/proc/sysvipc/sem") -> Parsed<SemaphoreSet> {
         rows(data, file: file, needed: ["key", "semid", "nsems", "uid"]) { v in
             guard let key = Int64(v[0]), let id = Int64(v[1]), let n = UInt64(v[2]), let uid = UInt32(v[3]) else { return nil }
@@ -24,6 +29,7 @@ public enum SysVIPCParser {
         }
     }
 
+    /// The queues of `/proc/sysvipc/msg` (msgget(2)).
     public static func messageQueues(_ data: [UInt8], file: String = "/proc/sysvipc/msg") -> Parsed<MessageQueue> {
         rows(data, file: file, needed: ["key", "msqid", "qnum", "cbytes", "uid"]) { v in
             guard let key = Int64(v[0]), let id = Int64(v[1]), let q = UInt64(v[2]), let b = UInt64(v[3]), let uid = UInt32(v[4]) else { return nil }

@@ -84,14 +84,6 @@ public enum NamespaceContentsReader {
             }
         }
         snapshot.ipc = ipc.sorted { $0.namespace < $1.namespace }
-
-        let v = snapshot.visibility
-        if !v.networksUnread.isEmpty {
-            snapshot.visibility.hints.append("the devices and routes of \(v.networksUnread.count) network namespace(s) could not be read (\(v.networksUnread[0].reason))")
-        }
-        if !v.ipcUnread.isEmpty {
-            snapshot.visibility.hints.append("the System V objects of \(v.ipcUnread.count) IPC namespace(s) could not be read (\(v.ipcUnread[0].reason))")
-        }
     }
 
     /// Why an IPC namespace's POSIX queues are unknown, in one sentence.

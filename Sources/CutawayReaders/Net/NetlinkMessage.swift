@@ -7,23 +7,34 @@
 public enum NetlinkMessage {
     /// NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE (netlink(7)).
     public static let noop: UInt16 = 1
+    /// NLMSG_ERROR: an error (or, with error 0, an acknowledgement); `struct nlmsgerr` follows.
     public static let error: UInt16 = 2
+    /// NLMSG_DONE: the end of a multipart dump.
     public static let done: UInt16 = 3
 
     /// NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_DUMP (NLM_F_ROOT|NLM_F_MATCH).
     public static let flagRequest: UInt16 = 0x1
+    /// NLM_F_MULTI: part of a multipart answer, ended by NLMSG_DONE.
     public static let flagMulti: UInt16 = 0x2
+    /// NLM_F_ACK: ask for an acknowledgement.
     public static let flagAck: UInt16 = 0x4
+    /// NLM_F_DUMP_INTR: the dump changed while it was sent and may be inconsistent.
     public static let flagDumpInterrupted: UInt16 = 0x10
+    /// NLM_F_DUMP: every object of the kind asked for.
     public static let flagDump: UInt16 = 0x300
 
+    /// The size of `struct nlmsghdr`.
     public static let headerLength = 16
 
     /// One parsed message.
     public struct Message: Sendable, Equatable {
+        /// `nlmsg_type`: RTM_NEWLINK, NLMSG_DONE, …
         public var type: UInt16
+        /// `nlmsg_flags`: NLM_F_*.
         public var flags: UInt16
+        /// `nlmsg_seq`: the sequence number of the request it answers.
         public var sequence: UInt32
+        /// `nlmsg_pid`: the sender's port id (0 for the kernel).
         public var portID: UInt32
         /// The bytes after the header, up to the message's length (without padding).
         public var payload: ArraySlice<UInt8>

@@ -3,11 +3,16 @@
 /// Constants are spelled from include/uapi/linux/rtnetlink.h, if_link.h, if_addr.h and
 /// net_namespace.h.
 public enum RouteNetlink {
+    /// RTM_NEWLINK (a device, in answers) and RTM_GETLINK (ask for devices).
     public static let newLink: UInt16 = 16, getLink: UInt16 = 18
+    /// RTM_NEWADDR (an address) and RTM_GETADDR (ask for addresses).
     public static let newAddress: UInt16 = 20, getAddress: UInt16 = 22
+    /// RTM_NEWROUTE (a route) and RTM_GETROUTE (ask for routes).
     public static let newRoute: UInt16 = 24, getRoute: UInt16 = 26
+    /// RTM_NEWNSID (a namespace id) and RTM_GETNSID (ask for one).
     public static let newNSID: UInt16 = 88, getNSID: UInt16 = 90
 
+    /// AF_UNSPEC, AF_INET and AF_INET6 (address_families(7)).
     public static let familyUnspecified: UInt8 = 0, familyIPv4: UInt8 = 2, familyIPv6: UInt8 = 10
     /// RT_TABLE_MAIN.
     public static let mainTable: UInt32 = 254
@@ -40,13 +45,17 @@ public enum RouteNetlink {
 
     /// An RTM_NEWLINK message: one device.
     public struct Link: Sendable, Equatable {
+        /// `ifi_index`: the device's ifindex in the namespace that answered.
         public var index: Int32
         /// ARPHRD_* (if_arp.h): 1 ether, 772 loopback, 65534 none.
         public var hardwareType: UInt16
         /// IFF_* (if.h): IFF_UP is bit 0.
         public var flags: UInt32
+        /// IFLA_IFNAME: the device's name, as bytes.
         public var name: [UInt8]
+        /// IFLA_MTU.
         public var mtu: UInt32?
+        /// IFLA_ADDRESS: the link-layer (MAC) address, if the device has one.
         public var address: [UInt8]?
         /// IFLA_LINK: the ifindex of the device this one is tied to (a veth's peer).
         public var link: Int32?
@@ -58,13 +67,17 @@ public enum RouteNetlink {
         /// IFLA_LINKINFO / IFLA_INFO_KIND.
         public var kind: String?
 
+        /// IFF_UP: administratively up.
         public var isUp: Bool { flags & 0x1 != 0 }
     }
 
     /// An RTM_NEWADDR message: one address of one device.
     public struct Address: Sendable, Equatable {
+        /// `ifa_family`: AF_INET or AF_INET6.
         public var family: UInt8
+        /// `ifa_prefixlen`: the prefix length of the address's network.
         public var prefixLength: UInt8
+        /// `ifa_index`: the ifindex of the device it is on.
         public var index: Int32
         /// IFA_LOCAL where present (the address itself on point-to-point links), else IFA_ADDRESS.
         public var address: [UInt8]
@@ -72,12 +85,15 @@ public enum RouteNetlink {
 
     /// An RTM_NEWROUTE message.
     public struct RouteEntry: Sendable, Equatable {
+        /// `rtm_family`: AF_INET or AF_INET6.
         public var family: UInt8
+        /// `rtm_dst_len`: the destination's prefix length (0 for a default route).
         public var destinationLength: UInt8
         /// RTA_TABLE where present (tables above 255), else rtm_table.
         public var table: UInt32
         /// RTN_*: 1 unicast, 2 local, 6 blackhole, 7 unreachable, 8 prohibit, …
         public var type: UInt8
+        /// RTA_DST: the destination network's address; nil for a default route.
         public var destination: [UInt8]?
         /// One entry per next hop: (gateway, output ifindex). RTA_MULTIPATH gives several.
         public var nextHops: [(gateway: [UInt8]?, device: Int32?)]
@@ -89,6 +105,7 @@ public enum RouteNetlink {
         }
     }
 
+    /// The device an RTM_NEWLINK message describes; nil for any other message or a short one.
     public static func link(_ m: NetlinkMessage.Message) -> Link? {
         guard m.type == newLink, m.payload.count >= 16 else { return nil }
         let p = m.payload, s = p.startIndex
@@ -104,6 +121,8 @@ public enum RouteNetlink {
                     master: NetlinkMessage.int32(attrs[10]), kind: kind)
     }
 
+    /// The address an RTM_NEWADDR message describes; nil for any other message, a short one, or
+    /// one without an address.
     public static func address(_ m: NetlinkMessage.Message) -> Address? {
         guard m.type == newAddress, m.payload.count >= 8 else { return nil }
         let p = m.payload, s = p.startIndex
@@ -112,6 +131,7 @@ public enum RouteNetlink {
         return Address(family: p[s], prefixLength: p[s + 1], index: Int32(bitPattern: NetlinkMessage.u32(p, s + 4)), address: Array(value))
     }
 
+    /// The route an RTM_NEWROUTE message describes; nil for any other message or a short one.
     public static func route(_ m: NetlinkMessage.Message) -> RouteEntry? {
         guard m.type == newRoute, m.payload.count >= 12 else { return nil }
         let p = m.payload, s = p.startIndex

@@ -2,6 +2,7 @@ import CutawayModel
 
 /// What is wrong with one line of mountinfo.
 public enum MountInfoError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A line with nothing on it.
     case emptyLine
     /// Fewer than the six fixed fields before the optional fields.
     case truncated(fields: Int)
@@ -9,7 +10,9 @@ public enum MountInfoError: Error, Equatable, Sendable, CustomStringConvertible 
     case missingSeparator
     /// After ` - ` there must be exactly filesystem type, source and super options.
     case wrongFieldCountAfterSeparator(Int)
+    /// A numeric field (mount id, parent id, a peer group number) that is not a number.
     case badNumber(field: String, text: String)
+    /// Field 3 is not `MAJOR:MINOR`.
     case badDevice(text: String)
 
     public var description: String {

@@ -4,6 +4,7 @@ import CutawayModel
 /// member, read once from the first member that allows it (user_namespaces(7)). Counts
 /// user namespaces whose maps could not be read.
 public struct IDMapPass: ScanPass {
+    /// The pass.
     public init() {}
 
     public func run(_ state: inout ScanState, source: any ProcSource) {

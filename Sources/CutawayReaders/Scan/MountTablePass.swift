@@ -9,9 +9,12 @@ import CutawayModel
 /// holder pass needs, e.g. for `cutaway namespaces`): each line is checked for the bytes
 /// `nsfs` before it is parsed, and the tables do not go into the snapshot.
 public struct MountTablePass: ScanPass {
+    /// Which mounts the pass keeps.
     public enum Scope: Sendable { case all, namespaceFilesOnly }
+    /// Which mounts this pass keeps.
     public var scope: Scope
 
+    /// The pass, keeping `scope`.
     public init(scope: Scope = .all) { self.scope = scope }
 
     public func run(_ state: inout ScanState, source: any ProcSource) {
@@ -46,6 +49,7 @@ public struct MountTablePass: ScanPass {
 /// `/proc/PID/ns/net` on `/run/netns/NAME`) holds its namespace; recorded with the table's
 /// mount namespace, mount id and mount point.
 public struct BindMountHolderPass: ScanPass {
+    /// The pass.
     public init() {}
 
     public func run(_ state: inout ScanState, source: any ProcSource) {

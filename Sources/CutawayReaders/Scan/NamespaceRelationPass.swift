@@ -11,6 +11,7 @@ import CutawayModel
 /// ``LiveNamespaceInspector`` (the inspector memoizes and is not shared between threads);
 /// the answers are merged in ledger order, so the result is the same as one after another.
 public struct NamespaceRelationPass: ScanPass {
+    /// The pass.
     public init() {}
 
     static func inspect(_ key: SnapshotIndex.NamespaceKey, _ entry: NamespaceLedger.Entry,

@@ -12,6 +12,7 @@ public struct ProcessPass: ScanPass {
     /// Read `cmdline` (the snapshot keeps it; the namespace views do not need it).
     public var commandLines: Bool
 
+    /// The pass, reading details and command lines as asked.
     public init(details: Bool = true, commandLines: Bool = true) { self.details = details; self.commandLines = commandLines }
 
     /// What reading one process gave, before it is recorded.

@@ -4,21 +4,27 @@ import CutawayModel
 /// what earlier passes found and adds its own; none of them writes words for people (the
 /// renderers do, from the counts in ``Visibility``).
 public struct ScanState {
+    /// Who is reading, and what the kernel offers (from ``ProcSource/readerInfo()``).
     public var reader: ReaderInfo
     /// The pids listed in `/proc` when the scan started, ascending.
     public var pids: [Int32] = []
     /// Processes whose status could be read, ascending by pid.
     public var processes: [ProcessRecord] = []
+    /// Every namespace seen so far, with its members and holders.
     public var ledger = NamespaceLedger()
     /// One per mount namespace whose mountinfo could be read (only the nsfs mounts when the
     /// scan was asked for holders only).
     public var mountTables: [MountTable] = []
     /// Filled by the relations pass from the ledger.
     public var namespaces: [Namespace] = []
+    /// The id maps of each user namespace with a readable member.
     public var idMaps: [UserNamespaceIDMaps] = []
+    /// What could not be seen so far.
     public var visibility = Visibility()
+    /// Problems in the input so far (malformed lines, unexpected values).
     public var diagnostics: [Diagnostic] = []
 
+    /// An empty state for a scan by `reader`.
     public init(reader: ReaderInfo) {
         self.reader = reader
         visibility.readerIsRoot = reader.uid == 0
@@ -34,21 +40,29 @@ public struct ScanState {
 public struct NamespaceLedger {
     /// One namespace while scanning.
     public struct Entry {
+        /// The namespace's type.
         public var type: NamespaceType
+        /// The namespace's nsfs inode.
         public var inode: UInt64
+        /// Member processes (thread group leaders), as noted.
         public var pids: [Int32] = []
+        /// Threads in it whose process's main thread is not.
         public var threads: [Int32] = []
+        /// What else keeps it alive: bind mounts, open fds, `*_for_children` links.
         public var holders: [NamespaceHolder] = []
         /// The first path (relative to the proc root) it was seen through, for the ioctls.
         public var via: String
     }
 
+    /// Every namespace noted, by type and inode.
     public private(set) var entries: [SnapshotIndex.NamespaceKey: Entry] = [:]
     /// Keys in the order first seen (deterministic: passes note in pid order).
     public private(set) var order: [SnapshotIndex.NamespaceKey] = []
 
+    /// An empty ledger.
     public init() {}
 
+    /// The entry of a namespace, if it was noted.
     public subscript(key: SnapshotIndex.NamespaceKey) -> Entry? { entries[key] }
 
     /// Records that `type:inode` was seen through `path`, and what holds it.
@@ -64,6 +78,7 @@ public struct NamespaceLedger {
 
 /// One step of a scan: reads one kind of source and adds what it found to the state.
 public protocol ScanPass {
+    /// Reads what this pass reads from `source` and adds it to `state`.
     func run(_ state: inout ScanState, source: any ProcSource)
 }
 

@@ -13,6 +13,7 @@ import CutawayModel
 /// member; each namespace is inspected once. Races (a process exiting mid-scan) are skipped
 /// and counted, never errors. The scanner records facts only; the renderers put them in words.
 public final class SnapshotScanner {
+    /// What a scan reads (everything by default).
     public struct Options: Sendable {
         /// Read `/proc/PID/task/*/ns` (threads in other namespaces).
         public var threads = true
@@ -28,6 +29,7 @@ public final class SnapshotScanner {
         /// Look inside every network and IPC namespace (devices, routes, IPC objects; live
         /// only, see ``NamespaceContentsReader``).
         public var namespaceContents = true
+        /// Every source read.
         public init() {}
 
         /// What `cutaway namespaces --json` needs: members, holders, relations and id maps.
@@ -44,6 +46,7 @@ public final class SnapshotScanner {
     private let source: any ProcSource
     private let options: Options
 
+    /// A scanner of `source` that reads what `options` asks for.
     public init(source: any ProcSource, options: Options = Options()) {
         self.source = source
         self.options = options
@@ -61,6 +64,8 @@ public final class SnapshotScanner {
         return list
     }
 
+    /// Runs the passes over the source and returns the snapshot; never throws (what could not be
+    /// read is in its ``Snapshot/visibility`` and ``Snapshot/diagnostics``).
     public func scan() -> Snapshot {
         let reader = source.readerInfo()
         var state = ScanState(reader: reader)

@@ -7,6 +7,7 @@ import CutawayModel
 /// Its reads are per process (``ProcessFilesPass``): in a ``SnapshotScanner`` they share the
 /// process pass's walk of `/proc`, one open of each `/proc/PID`.
 public struct ThreadPass: ProcessFilesPass {
+    /// The pass.
     public init() {}
 
     public func run(_ state: inout ScanState, source: any ProcSource) { runAlone(&state, source: source) }

@@ -11,11 +11,16 @@ import SystemPackage
 /// The metadata file at the top of a capture directory: the facts a copy of `/proc` text
 /// cannot carry (who read it, nsfs ioctl answers, which reads were refused).
 public struct CaptureManifest: Codable, Sendable {
+    /// The manifest's file name at the top of a capture directory.
     public static let fileName = "cutaway-capture.json"
+    /// The capture format this cutaway writes and reads.
     public static let currentFormatVersion = 1
 
+    /// The format the capture was written in.
     public var formatVersion: Int
+    /// Who read the captured `/proc`, on which host.
     public var reader: ReaderInfo
+    /// The nsfs ioctl answers of every namespace inspected.
     public var namespaces: [NamespaceFacts]
     /// Path under the capture root -> ``ProcReadError/captureName``.
     public var refusedReads: [String: String]
@@ -23,10 +28,15 @@ public struct CaptureManifest: Codable, Sendable {
 
 /// What went wrong opening or writing a capture, with what to do about it.
 public enum CaptureError: Error, CustomStringConvertible {
+    /// The directory has no manifest.
     case notACapture(String)
+    /// The manifest could not be read or decoded (why).
     case unreadableManifest(String, String)
+    /// The capture is in a format this cutaway does not read.
     case unsupportedVersion(String, Int)
+    /// A capture's target directory already holds files.
     case directoryNotEmpty(String)
+    /// A file of the capture could not be written (why).
     case cannotWrite(String, String)
 
     public var description: String {
@@ -92,10 +102,13 @@ public final class RecordingProcSource: ProcSource {
     /// When set, `/proc/PID/cmdline` is read for the scan but not written (command lines can
     /// carry secrets); the capture then shows each process by its `comm` name only.
     private let omitCommandLines: Bool
+    /// Files of the capture that could not be written, with why.
     public private(set) var writeErrors: [String] = []
     /// The directory written last, kept open: a scan writes a process's files together.
     private var lastDirectory: (path: String, directory: OutputDirectory)?
 
+    /// A recorder of `inner`'s reads into `output`, namespace facts from `inspector`; with
+    /// `omitCommandLines`, `cmdline` files are read but not written.
     public init(recording inner: DirectoryProcSource, into output: OutputDirectory, inspector: any NamespaceInspector, omitCommandLines: Bool = false) {
         self.inner = inner; self.output = output; self.inspector = inspector; self.omitCommandLines = omitCommandLines
     }

@@ -21,6 +21,7 @@ import SystemPackage
 /// Namespace relations come from the ``NamespaceInspector`` given: live ioctls for `/proc`,
 /// the recorded table for a capture.
 public final class DirectoryProcSource: ProcSource {
+    /// The proc root: `/proc`, or a capture directory.
     public let root: FilePath
     private let inspector: any NamespaceInspector
     private let reader: () -> ReaderInfo
@@ -32,6 +33,8 @@ public final class DirectoryProcSource: ProcSource {
     /// procfs itself cannot hold FIFOs or devices; a capture directory can.
     private var rootIsProcfs = false
 
+    /// A source reading beneath `root`, namespace relations from `inspector`, reads in
+    /// `recordedErrors` refused as recorded, reader facts from `reader`.
     public init(root: FilePath, inspector: any NamespaceInspector, recordedErrors: [String: ProcReadError] = [:], reader: @escaping () -> ReaderInfo) {
         self.root = root; self.inspector = inspector; self.recordedErrors = recordedErrors; self.reader = reader
     }

@@ -10,6 +10,8 @@ import SystemPackage
 
 /// Answers "who is the parent / owner of this namespace" for a ``ProcSource``.
 public protocol NamespaceInspector: AnyObject {
+    /// The facts of namespace `type:[inode]`, reached through `path` (relative to the proc root),
+    /// and of every ancestor and owner found on the way.
     func inspect(path: String, type: NamespaceType, inode: UInt64) -> NamespaceInspection
     /// Everything learned so far (recorded into captures).
     var knownFacts: [NamespaceFacts] { get }
@@ -31,6 +33,7 @@ public final class LiveNamespaceInspector: NamespaceInspector {
     private let procRoot: FilePath
     private var memo: [SnapshotIndex.NamespaceKey: NamespaceFacts] = [:]
 
+    /// An inspector of namespace files under `procRoot`.
     public init(procRoot: FilePath = "/proc") { self.procRoot = procRoot }
 
     public var knownFacts: [NamespaceFacts] { Array(memo.values) }
@@ -168,6 +171,7 @@ public final class LiveNamespaceInspector: NamespaceInspector {
 public final class CapturedNamespaceInspector: NamespaceInspector {
     private let table: [SnapshotIndex.NamespaceKey: NamespaceFacts]
 
+    /// An inspector that answers from `facts` (a capture's manifest).
     public init(facts: [NamespaceFacts]) {
         var t: [SnapshotIndex.NamespaceKey: NamespaceFacts] = [:]
         for f in facts { t[.init(f.type, f.inode)] = f }

@@ -16,8 +16,10 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(limit: Int)
     /// ELOOP / EXDEV: a symlink, or a path leading out of the root it is read beneath.
     case outsideRoot
+    /// Any other errno.
     case other(errno: Int32)
 
+    /// The case an errno of open(2), read(2) or readlink(2) stands for.
     public init(errno: Errno) {
         switch errno {
         case .noSuchFileOrDirectory, .noSuchProcess: self = .gone
@@ -28,6 +30,7 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The case a bounded regular-file read's error stands for.
     public init(_ error: SafeReadError) {
         switch error {
         case .system(let e): self.init(errno: e)
@@ -70,6 +73,7 @@ public enum ProcReadError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The error a capture's manifest recorded by ``captureName``; nil for a name it does not know.
     public init?(captureName: String) {
         switch captureName {
         case "gone": self = .gone

@@ -4,6 +4,7 @@ import CutawayModel
 /// layer -> merged dir -> the root of its own mount namespace (pivot_root) -> its PID 1; host
 /// paths bind-mounted in; the namespaces it has of its own and those it shares with the host.
 public enum ContainerDiagram {
+    /// The diagram of `c`, its overlay drawn from `picture` when there is one.
     public static func dot(_ c: Container, picture: OverlayPicture?, index: SnapshotIndex) -> String {
         var g = DOTGraph()
         g.graphAttributes([("rankdir", "TB"), ("fontname", Palette.font), ("fontsize", "11"), ("labelloc", "t"), ("compound", "true"),

@@ -36,6 +36,7 @@ public enum DOT {
         return out
     }
 
+    /// ``html(_:)`` of a name from the kernel, its bytes escaped for terminals first.
     public static func html(_ bytes: ByteString) -> String { html(bytes.description) }
 
     /// A node id made only of safe characters, stable for the same input.
@@ -78,9 +79,11 @@ public enum Markup {
 /// A DOT graph built statement by statement, in the order given (callers sort their input,
 /// so the same state always gives the same text).
 public struct DOTGraph {
+    /// The statements so far, indented, without the enclosing `digraph { }`.
     public var lines: [String] = []
     private var indent = 1
 
+    /// An empty graph.
     public init() {}
 
     /// `key=value` pairs; values are quoted unless they are HTML-like labels (`<…>`).
@@ -91,15 +94,20 @@ public struct DOTGraph {
 
     private mutating func add(_ line: String) { lines.append(String(repeating: "  ", count: indent) + line) }
 
+    /// A `graph [...]` statement: attributes of the graph (or of the subgraph being built).
     public mutating func graphAttributes(_ pairs: [(String, String)]) { add("graph" + Self.attributes(pairs) + ";") }
+    /// A `node [...]` statement: defaults for the nodes that follow.
     public mutating func nodeDefaults(_ pairs: [(String, String)]) { add("node" + Self.attributes(pairs) + ";") }
+    /// An `edge [...]` statement: defaults for the edges that follow.
     public mutating func edgeDefaults(_ pairs: [(String, String)]) { add("edge" + Self.attributes(pairs) + ";") }
 
     /// `id` must come from ``DOT/id(_:)``.
     public mutating func node(_ id: String, _ pairs: [(String, String)]) { add(id + Self.attributes(pairs) + ";") }
 
+    /// An edge `from -> to` between two ids from ``DOT/id(_:)``.
     public mutating func edge(_ from: String, _ to: String, _ pairs: [(String, String)] = []) { add("\(from) -> \(to)" + Self.attributes(pairs) + ";") }
 
+    /// A statement as given, unescaped: only for text built from ``DOT`` pieces.
     public mutating func raw(_ statement: String) { add(statement) }
 
     /// A subgraph; names starting with `cluster` are drawn as boxes.
@@ -112,6 +120,7 @@ public struct DOTGraph {
         add("}")
     }
 
+    /// The whole graph as DOT text: `digraph "name" { … }`.
     public func render(name: String) -> String {
         "digraph \(DOT.quote(name)) {\n" + lines.joined(separator: "\n") + "\n}\n"
     }

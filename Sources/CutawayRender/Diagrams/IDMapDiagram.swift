@@ -3,6 +3,7 @@ import CutawayModel
 /// Diagram 4: the id maps at each level of a process's user-namespace chain: each inside
 /// range of a namespace points at the range it is in the parent namespace, down to the host.
 public enum IDMapDiagram {
+    /// The diagram of `chain`.
     public static func dot(_ chain: IDMapChain, index: SnapshotIndex) -> String {
         var g = DOTGraph()
         let who = index.process(chain.pid).map { "pid \($0.pid) (\($0.command))" } ?? "pid \(chain.pid)"

@@ -5,6 +5,8 @@ import CutawayModel
 /// Namespaces with nothing in them are folded into one node. `readerName` is what cutaway's
 /// own namespace is called ("host"; "lesson sandbox" in a lesson).
 public enum IPCDiagram {
+    /// The diagram of `snapshot`'s IPC namespaces (only the one with inode `focus`, when given),
+    /// at most `limit` boxes.
     public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40, readerName: String = "host") -> String {
         let index = SnapshotIndex(snapshot)
         let hostIPC = snapshot.reader.namespaces[.ipc]

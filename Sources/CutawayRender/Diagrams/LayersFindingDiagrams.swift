@@ -4,6 +4,7 @@ import CutawayModel
 /// it is written under. A container's stack is drawn twice: as the container's anatomy and
 /// as its overlay stack.
 public enum LayersFindingDiagrams {
+    /// The diagrams of `finding`, each with the file name (without extension) it is written under.
     public static func dots(_ finding: LayersFinding) -> [(name: String, dot: String)] {
         var out: [(name: String, dot: String)] = []
         for (n, stack) in finding.stacks.enumerated() {

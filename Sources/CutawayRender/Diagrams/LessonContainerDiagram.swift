@@ -5,6 +5,7 @@ import CutawayModel
 /// its PID 1 with its pid at every level; the namespaces it has of its own and those it
 /// shares with the lesson sandbox. Paths under the lesson's directory are shown as `$LAB/…`.
 public enum LessonContainerDiagram {
+    /// The diagram of the container whose root is `stack` and whose PID 1 is `p`.
     public static func dot(stack: OverlayStack, process p: ProcessRecord, mountTable: MountTable?, snapshot: Snapshot,
                            focus: String, focusLabel: String = "$LAB", readerName: String, title: String) -> String {
         func display(_ path: String) -> String {

@@ -6,6 +6,7 @@ import CutawayModel
 /// drawn: every namespace's PID 1, the processes in nested namespaces and their ancestors;
 /// the reader's other processes are counted in one node.
 public enum LessonPidDiagram {
+    /// The pid-namespace tree of `snapshot`, titled `title`.
     public static func dot(_ snapshot: Snapshot, readerName: String, title: String) -> String {
         let pidNamespaces = snapshot.namespaces.filter { $0.type == .pid }
         let byInode = Dictionary(pidNamespaces.map { ($0.inode, $0) }, uniquingKeysWith: { a, _ in a })

@@ -4,6 +4,8 @@ import CutawayModel
 /// table that then diverges, mount_namespaces(7)): the mounts both have, and those only one
 /// has, as ``MountComparison`` finds them.
 public enum MountCompareDiagram {
+    /// The diagram of `comparison`, the tables called `nameA` and `nameB`, at most `limit` mounts
+    /// a side.
     public static func dot(_ comparison: MountComparison, nameA: String, nameB: String, limit: Int = 200) -> String {
         let a = comparison.first, b = comparison.second
         let both = comparison.both, onlyA = comparison.onlyFirst, onlyB = comparison.onlySecond
@@ -26,10 +28,8 @@ public enum MountCompareDiagram {
         column("both", "in both: copied when the namespace was cloned", both, color: Palette.inBoth, ns: a.mountNamespace, into: &g)
         column("onlyB", "only in \(nameB)", onlyB, color: Palette.onlySecond, ns: b.mountNamespace, into: &g)
         Legend.box(&g, "compare", rows: [
-            (Palette.onlyFirst, "blue: only in the first namespace"),
-            (Palette.onlySecond, "gold: only in the second namespace"),
-            (Palette.inBoth, "grey: in both (same mount point, device and root)"),
-            (Palette.sharedFill, "green fill: shared, events propagate between peers"),
+            (Palette.onlyFirst, "blue: only in the first namespace"), (Palette.onlySecond, "gold: only in the second namespace"),
+            (Palette.inBoth, "grey: in both (same mount point, device and root)"), (Palette.sharedFill, "green fill: shared, events propagate between peers"),
             (Palette.slaveFill, "orange fill: slave, only receives"),
         ])
         return g.render(name: "compare")

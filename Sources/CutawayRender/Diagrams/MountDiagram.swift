@@ -7,6 +7,7 @@ import CutawayModel
 public struct MountDiagram {
     /// At most this many mounts of the main table are drawn (the rest is counted).
     public var limit: Int
+    /// A diagram of at most `limit` mounts.
     public init(limit: Int = 250) { self.limit = limit }
 
     static func fill(_ m: Mount) -> String {
@@ -156,14 +157,10 @@ public struct MountDiagram {
             }
         }
         Legend.box(&g, "mounts", rows: [
-            (Palette.sharedFill, "shared:N: in peer group N, sends and receives mount events"),
-            (Palette.slaveFill, "master:N: slave of group N, only receives"),
-            (Palette.sharedSlaveFill, "shared and slave"),
-            (Palette.plain, "private: no propagation"),
-            (Palette.unbindable, "red, crossed corners: unbindable"),
-            (Palette.shared, "bold line: peers of one group, across namespaces"),
-            (Palette.slave, "orange arrow: master -> slave; dashed: propagate_from"),
-            (Palette.mountParent, "thin line: parent mount -> child mount"),
+            (Palette.sharedFill, "shared:N: in peer group N, sends and receives mount events"), (Palette.slaveFill, "master:N: slave of group N, only receives"),
+            (Palette.sharedSlaveFill, "shared and slave"), (Palette.plain, "private: no propagation"),
+            (Palette.unbindable, "red, crossed corners: unbindable"), (Palette.shared, "bold line: peers of one group, across namespaces"),
+            (Palette.slave, "orange arrow: master -> slave; dashed: propagate_from"), (Palette.mountParent, "thin line: parent mount -> child mount"),
         ])
         return g.render(name: "mounts")
     }

@@ -5,16 +5,19 @@ import CutawayModel
 /// parent chain as arrows; containers named; the host's initial namespaces set apart.
 /// On a busy host alike namespace sets fold into one box each (``NamespaceFold``, the rule is
 /// in the legend) and each cluster shows at most `perType` namespaces of a type and one
-/// "N more" node for the rest, so the default picture stays readable; `unfolded` draws
+/// "N more" node for the rest, so the default picture stays readable; ``unfolded`` draws
 /// every namespace.
 public struct NamespaceDiagram {
+    /// At most this many namespaces of a type in one cluster; the rest become one "N more" node.
     public var perType: Int
+    /// Fold alike namespace sets (``NamespaceFold``); false draws every namespace.
     public var fold: Bool
     /// What the reader's own namespaces are called: "host", or "lesson sandbox" when cutaway
     /// runs inside the lesson sandbox.
     public var readerName: String
     /// Replaces the title (which names the host and the time).
     public var title: String?
+    /// A diagram with these settings.
     public init(perType: Int = 6, fold: Bool = true, readerName: String = "host", title: String? = nil) {
         self.perType = perType; self.fold = fold; self.readerName = readerName; self.title = title
     }

@@ -20,6 +20,8 @@ public enum NetworkDiagram {
         return "\n" + NetworkReport.deviceSummary(net, index: index, limit: 4).map { DOT.middleTruncated($0, max: 80) }.joined(separator: "\n")
     }
 
+    /// The diagram of `snapshot`'s network namespaces (only the one with inode `focus`, when given),
+    /// at most `limit` boxes.
     public static func dot(_ snapshot: Snapshot, focus: UInt64? = nil, limit: Int = 40, readerName: String = "host") -> String {
         let index = SnapshotIndex(snapshot)
         let describer = NamespaceDescriber(index: index, readerName: readerName)
@@ -120,12 +122,9 @@ public enum NetworkDiagram {
         FoldedNamespaces.notes(&g, folded: onlyLoopback.count > 1 ? "\(onlyLoopback.count) more network namespaces\nwith only a loopback device (lo) and no routes" : nil,
                                more: more, kind: "network", command: "cutaway net", nothingRead: snapshot.networks.isEmpty, visibility: snapshot.visibility)
         Legend.box(&g, "network", rows: [
-            (Palette.fill(.net), "a device that is up (name, kind, addresses)"),
-            (Palette.deviceDown, "dashed: a device that is down"),
-            (Palette.bridge, "a bridge; dashed lines: its ports"),
-            (Palette.veth, "thick line: a veth pair (a cable between two devices)"),
-            (Palette.host, "dark border: the \(readerName)'s network namespace"),
-            (Palette.container, "blue border: a container's network namespace"),
+            (Palette.fill(.net), "a device that is up (name, kind, addresses)"), (Palette.deviceDown, "dashed: a device that is down"),
+            (Palette.bridge, "a bridge; dashed lines: its ports"), (Palette.veth, "thick line: a veth pair (a cable between two devices)"),
+            (Palette.host, "dark border: the \(readerName)'s network namespace"), (Palette.container, "blue border: a container's network namespace"),
         ])
         return g.render(name: "network")
     }

@@ -12,6 +12,7 @@ public enum OverlayDiagram {
         }
     }
 
+    /// The diagram of `p`: one row per layer, one column per path.
     public static func dot(_ p: OverlayPicture) -> String {
         let stack = p.stack
         func td(_ text: String, bg: String = Palette.plain, attrs: String = "") -> String {
@@ -63,12 +64,9 @@ public enum OverlayDiagram {
         g.nodeDefaults([("shape", "plaintext"), ("fontname", Palette.font), ("fontsize", "10")])
         g.node(DOT.id("stack"), [("label", table)])
         Legend.box(&g, "overlay", rows: [
-            (Palette.merged, "merged: the union processes see (the container's /)"),
-            (Palette.upper, "upper: read-write; every write lands here (copy-up)"),
-            (Palette.lower, "lower: read-only image layers, top one first"),
-            (Palette.data, "data-only: reached only through metacopy redirects"),
-            (Palette.plain, "bold name: the copy the merged view shows"),
-            (Palette.faded, "grey: a lower copy hidden by the one above"),
+            (Palette.merged, "merged: the union processes see (the container's /)"), (Palette.upper, "upper: read-write; every write lands here (copy-up)"),
+            (Palette.lower, "lower: read-only image layers, top one first"), (Palette.data, "data-only: reached only through metacopy redirects"),
+            (Palette.plain, "bold name: the copy the merged view shows"), (Palette.faded, "grey: a lower copy hidden by the one above"),
             (Palette.alarm, "red: whiteout (deleted) or opaque directory"),
         ] + (p.columns.contains { $0.cutOffBy != nil } ? [(Palette.faded, "struck out: a lower entry an opaque directory above hides")] : []))
         g.edge(DOT.id("stack"), DOT.id("legend", "overlay"), [("style", "invis")])

@@ -5,10 +5,12 @@ import CutawayModel
 /// container has its own pid and mount namespaces, its own overlay layers and merged root.
 /// Namespaces shared with the host (typically user, cgroup, time) are named once at the bottom.
 public enum PodDiagram {
-    /// Containers and layers beyond these are folded into a "… N more" node.
+    /// Containers beyond this many are folded into a "… N more" node.
     public static let maxContainers = 12
+    /// Layers of a container beyond this many are folded into a "… N more" node.
     public static let maxLayers = 8
 
+    /// The diagram of `pod`.
     public static func dot(_ pod: Pod, index: SnapshotIndex) -> String {
         var g = DOTGraph()
         let title = "pod \(pod.ref.namespace)/\(pod.ref.name) (sandbox \(String(pod.ref.sandboxID.prefix(12))))"
@@ -83,10 +85,8 @@ public enum PodDiagram {
             g.node(DOT.id("host"), [("label", label), ("fillcolor", Palette.plain), ("color", Palette.host), ("penwidth", "2")])
         }
         Legend.box(&g, "pod", rows: [
-            (Palette.container, "blue border: the pod's shared namespaces, held by its sandbox"),
-            (Palette.upper, "a container's own read-write layer"),
-            (Palette.lower, "read-only image layers"),
-            (Palette.merged, "merged dir: the container's /"),
+            (Palette.container, "blue border: the pod's shared namespaces, held by its sandbox"), (Palette.upper, "a container's own read-write layer"),
+            (Palette.lower, "read-only image layers"), (Palette.merged, "merged dir: the container's /"),
             (Palette.host, "dark border: namespaces shared with the host"),
         ])
         return g.render(name: "pod")

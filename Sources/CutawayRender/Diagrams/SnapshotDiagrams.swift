@@ -6,10 +6,13 @@ import Foundation
 /// overlay mount, `container-<name>` per container and `pod-<ns>-<name>` per pod (alike
 /// containers and pods drawn once, ``ContainerFold``).
 public enum SnapshotDiagrams {
+    /// One diagram of the snapshot, with what the page needs to list and find it.
     public struct Item: Sendable {
         /// File name without extension.
         public var name: String
+        /// What the page calls it.
         public var title: String
+        /// The DOT text.
         public var dot: String
         /// What it draws: `namespaces`, `group`, `mounts`, `overlay`, `container`, or the
         /// kind another view brings; the page lists whatever kinds there are.
@@ -18,6 +21,7 @@ public enum SnapshotDiagrams {
         /// `container:web`, `group:1`.
         public var covers: [String]
 
+        /// An item with these fields.
         public init(name: String, title: String, dot: String, kind: String = "other", covers: [String] = []) {
             self.name = name; self.title = title; self.dot = dot; self.kind = kind; self.covers = covers
         }

@@ -29,6 +29,7 @@ import Darwin
 /// methods use them: one after another. A nested container is closed when its parent writes
 /// its next entry; using a container after that throws `EncodingError.invalidValue`.
 public struct JSONStreamEncoder {
+    /// An encoder; it keeps no state between calls.
     public init() {}
 
     /// The JSON text of `value`, without a trailing newline.
@@ -50,7 +51,9 @@ public struct JSONStreamEncoder {
 
 /// A write(2) to the output failed.
 public struct JSONWriteError: Error, CustomStringConvertible {
+    /// The errno of the failed write(2).
     public var errno: Int32
+    /// A failure with this errno.
     public init(errno: Int32) { self.errno = errno }
     public var description: String { "cannot write JSON: \(String(cString: strerror(errno)))" }
 }
@@ -84,9 +87,9 @@ final class JSONByteWriter {
     @exclusivity(unchecked) private var scratch: [UInt8] = []
     /// Key orders seen before, by (entry count, first key): the permutation that sorted them.
     @exclusivity(unchecked) private var knownOrders: [OrderKey: [Int]] = [:]
-    /// `,` newline, indentation and `"key" : ` of fixed keys, by indentation level and key
-    /// (one append per entry instead of five; see ``writeKey(_:depth:first:)``).
-    @exclusivity(unchecked) var keyPrefixes: [Int: [[UInt8]]] = [:]
+    /// `,` newline, indentation and `"key" : ` of the fixed keys of the directly written
+    /// types, by key set and indentation level (``keyPrefixes(_:depth:)``).
+    @exclusivity(unchecked) var keyPrefixCache: [KeyPrefixShape: [[UInt8]]] = [:]
     private var nextID = 0
     let fd: Int32
     static let chunk = 1 << 16
@@ -130,6 +133,10 @@ final class JSONByteWriter {
         // Most of a snapshot: written directly (MountJSONWriter), the same bytes.
         if T.self == MountTable.self {
             writeMountTable(withUnsafePointer(to: value) { $0.withMemoryRebound(to: MountTable.self, capacity: 1) { $0.pointee } }, depth: depth)
+            return
+        }
+        if T.self == Namespace.self {
+            writeNamespace(withUnsafePointer(to: value) { $0.withMemoryRebound(to: Namespace.self, capacity: 1) { $0.pointee } }, depth: depth)
             return
         }
         if T.self == Mount.self {

@@ -12,32 +12,17 @@ import CutawayModel
 /// here shows up there.
 extension JSONByteWriter {
     /// Mount's keys, in the order written (sorted), `<name>Base64` siblings after their field.
-    enum Key: Int, CaseIterable {
+    enum Key: Int, CaseIterable, DirectKey {
         case fsType, fsTypeBase64, id, majorMinor, master, mountOptions, mountPoint, mountPointBase64,
              otherOptionalFields, parentId, propagateFrom, propagation, root, rootBase64, shared, source,
              sourceBase64, superOptionList, superOptionListBase64, superOptions, superOptionsBase64, unbindable
     }
 
-    /// `,` newline, indentation (entries of an object at `depth`) and `"key" : ` of every
-    /// ``Key``, made once per indentation level.
-    func mountKeyPrefixes(depth: Int) -> [[UInt8]] {
-        if let known = keyPrefixes[depth] { return known }
-        let made = Key.allCases.map { key -> [UInt8] in
-            [UInt8(ascii: ","), 0x0A] + [UInt8](repeating: 0x20, count: 2 * (depth + 1)) + Array("\"\(key)\" : ".utf8)
-        }
-        keyPrefixes[depth] = made
-        return made
-    }
-
     func writeMount(_ m: Mount, depth: Int) {
-        let prefixes = mountKeyPrefixes(depth: depth)
+        let prefixes = keyPrefixes(Key.self, depth: depth)
         buffer.append(UInt8(ascii: "{"))
         var first = true
-        func key(_ name: Key) {
-            // The first entry has no comma before it.
-            buffer.append(contentsOf: prefixes[name.rawValue][(first ? 1 : 0)...])
-            first = false
-        }
+        func key(_ name: Key) { writeKey(prefixes[name.rawValue], first: &first) }
         func bytes(_ value: [UInt8], _ name: Key, _ sibling: Key) {
             key(name)
             if writeBytesIfValidUTF8(value) { return }

@@ -3,7 +3,9 @@ import CutawayModel
 /// `"focus"` in `cutaway namespaces --pid/--container --json`:
 /// `{"pid": 1234, "container": "web", "own": [{"type": "net", "inode": 4026532290}], "sharers": [1240]}`.
 public struct FocusJSON: Encodable {
+    /// The focus written.
     public var focus: Focus
+    /// The JSON of `focus`.
     public init(_ focus: Focus) { self.focus = focus }
 
     struct Ref: Encodable { var type: NamespaceType; var inode: UInt64 }

@@ -82,6 +82,12 @@ struct JSONBytes {
         try writer.writeValue(value, depth: depth)
     }
 
+    /// A mount, through the writer's own direct encoding of ``Mount`` (MountJSONWriter).
+    func mount(_ m: Mount) {
+        drain()
+        writer.writeMount(m, depth: depth)
+    }
+
     mutating func openArray() { sink.append(UInt8(ascii: "[")); depth += 1 }
     mutating func openObject() { sink.append(UInt8(ascii: "{")); depth += 1 }
 
@@ -168,9 +174,6 @@ struct JSONBytes {
         sink.append(name)
         sink.append("Base64\" : ")
     }
-
-    /// `[...]` of strings.
-    func strings(_ values: [String]) { list(values.count) { string(values[$0]) } }
 
     /// An array of `count` values written by `value`, at this depth (each at the next).
     func list(_ count: Int, _ value: (Int) -> Void) {

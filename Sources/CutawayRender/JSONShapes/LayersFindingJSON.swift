@@ -4,10 +4,14 @@ import CutawayModel
 /// the top level, the other stacks under `"otherOverlays"`, and `"container"` or `"image"`
 /// when TARGET named one.
 public struct LayersFindingJSON: Encodable {
+    /// The finding written.
     public var finding: LayersFinding
+    /// With `"entries"` and `"layerChanges"` for each stack (`--files`).
     public var files: Bool
+    /// With `"explanation"` of this path in each stack (`--path P`).
     public var path: ByteString?
 
+    /// The JSON of `finding`, with files and an explanation as asked.
     public init(_ finding: LayersFinding, files: Bool, path: ByteString?) { self.finding = finding; self.files = files; self.path = path }
 
     /// Written by ``LayersDocumentJSON``: top-level keys in order, the merged view streamed.

@@ -3,10 +3,15 @@ import Foundation
 
 /// The JSON of one inspected overlay (README: `cutaway layers --json`).
 public struct LayersJSON: Encodable {
+    /// The inspected stack written.
     public var inspection: OverlayInspection
+    /// With `"entries"` (every path of the merged view and the layer it comes from) and
+    /// `"layerChanges"` (`--files`).
     public var files: Bool
+    /// With `"explanation"` of this path (`--path P`).
     public var path: ByteString?
 
+    /// The JSON of `inspection`, with files and an explanation as asked.
     public init(inspection: OverlayInspection, files: Bool, path: ByteString?) { self.inspection = inspection; self.files = files; self.path = path }
 
     /// The object's members, each key with its value (a byte string's `<name>Base64` sibling
@@ -92,53 +97,5 @@ struct ExplanationJSON: Encodable {
             try o.encode("notVisible", forKey: "verdict"); try o.encode(present, forKey: "presentIn")
         }
         try o.encode(LayersReport.explain(e, stack).trimmingCharacters(in: .newlines), forKey: "text")
-    }
-}
-
-/// `"container"` in `cutaway layers CONTAINER --json`.
-public struct ContainerJSON: Encodable {
-    public var container: Container
-    public var index: SnapshotIndex
-
-    public init(container: Container, index: SnapshotIndex) { self.container = container; self.index = index }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.encode(container.engine, forKey: "engine")
-        try c.encode(container.id, forKey: "id")
-        try c.encode(container.name, forKey: "name")
-        try c.encodeOrNull(container.image, forKey: "image")
-        try c.encodeOrNull(container.imageID, forKey: "imageID")
-        try c.encodeOrNull(container.pid, forKey: "pid")
-        try c.encodeOrNull(container.mergedDir, forKey: "mergedDir")
-        try c.encode(container.bindMounts, forKey: "bindMounts")
-        try c.encode(container.namespaces, forKey: "namespaces")
-        let reader = index.snapshot.reader.namespaces
-        try c.encode(NamespaceType.allCases.filter { container.namespaces[$0] != nil && container.namespaces[$0] == reader[$0] }, forKey: "sharedWithHost")
-        let mnt = container.namespaces[.mnt]
-        let root = mnt.flatMap { index.mountTable($0) }?.mounts.last { $0.mountPoint == "/" }
-        try c.encode(root?.fsType == "overlay", forKey: "rootIsOverlay")
-        try c.encodeOrNull(container.pid.flatMap { index.process($0)?.innermostPID }, forKey: "pidInside")
-        try c.encodeOrNull(container.engineNamespace, forKey: "engineNamespace")
-        try c.encodeOrNull(container.pod, forKey: "pod")
-        try c.encode(container.role, forKey: "role")
-        try c.encodeOrNull(container.podContainerName, forKey: "podContainerName")
-        try c.encodeOrNull(container.storeOwner, forKey: "storeOwner")
-    }
-}
-
-/// `"image"` in `cutaway layers IMAGE --json`.
-public struct ImageJSON: Encodable {
-    public var image: EngineImage
-    public init(image: EngineImage) { self.image = image }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.encode(image.engine, forKey: "engine")
-        try c.encode(image.id, forKey: "id")
-        try c.encode(image.names, forKey: "names")
-        try c.encodeOrNull(image.engineNamespace, forKey: "engineNamespace")
-        try c.encodeOrNull(image.targetDigest, forKey: "targetDigest")
-        try c.encode(image.storeRoot, forKey: "storeRoot")
     }
 }

@@ -10,9 +10,12 @@ import CutawayModel
 /// Any other encoder gets the same keys and values through its containers
 /// (MountsJSONTests compares the bytes with Foundation's `JSONEncoder`).
 public struct MountsJSON: Encodable {
+    /// The mount table written.
     public var table: MountTable
+    /// The peer groups its mounts belong to.
     public var peerGroups: [PeerGroup]
 
+    /// The JSON of `table` with `peerGroups`.
     public init(table: MountTable, peerGroups: [PeerGroup]) { self.table = table; self.peerGroups = peerGroups }
 
     var mountNamespace: UInt64? { table.mountNamespace == 0 ? nil : table.mountNamespace }
@@ -35,7 +38,8 @@ public struct MountsJSON: Encodable {
         out.openArray()
         for (n, m) in table.mounts.enumerated() {
             out.element(first: n == 0)
-            Self.write(m, to: &out)
+            // One mount: the writer's own direct Mount encoding (MountJSONWriter).
+            out.mount(m)
             try out.flushIfLarge()
         }
         out.closeArray(empty: table.mounts.isEmpty)
@@ -51,59 +55,6 @@ public struct MountsJSON: Encodable {
         if let r = readFrom { out.integer(r) } else { out.null() }
         out.closeObject()
         out.finish()
-    }
-
-    /// One mount, keys sorted: the bytes of ``Mount``'s `encode(to:)` through the streaming encoder.
-    static func write(_ m: Mount, to out: inout JSONBytes) {
-        out.openObject()
-        out.bytes(m.fsType, named: "fsType", first: true)
-        out.key("id")
-        out.integer(m.id)
-        out.key("majorMinor")
-        out.raw(UInt8(ascii: "\""))
-        out.decimal(UInt64(m.major))
-        out.raw(UInt8(ascii: ":"))
-        out.decimal(UInt64(m.minor))
-        out.raw(UInt8(ascii: "\""))
-        out.key("master")
-        if let v = m.master { out.integer(v) } else { out.null() }
-        out.key("mountOptions")
-        out.string(m.mountOptions)
-        out.bytes(m.mountPoint, named: "mountPoint")
-        out.key("otherOptionalFields")
-        out.strings(m.otherOptionalFields)
-        out.key("parentId")
-        out.integer(m.parentID)
-        out.key("propagateFrom")
-        if let v = m.propagateFrom { out.integer(v) } else { out.null() }
-        out.key("propagation")
-        out.raw(m.shared != nil ? "\"shared" : "\"private")
-        if m.master != nil { out.raw(",slave") }
-        if m.unbindable { out.raw(",unbindable") }
-        out.raw(UInt8(ascii: "\""))
-        out.bytes(m.root, named: "root")
-        out.key("shared")
-        if let v = m.shared { out.integer(v) } else { out.null() }
-        out.bytes(m.source, named: "source")
-        out.byteStrings(m.superOptions, named: "superOptionList")
-        writeSuperOptions(m, to: &out)
-        out.key("unbindable")
-        out.bool(m.unbindable)
-        out.closeObject()
-    }
-
-    /// `"superOptions"`: the options joined with commas (``Mount/superOptionsString``), copied
-    /// option by option when they are all printable ASCII.
-    static func writeSuperOptions(_ m: Mount, to out: inout JSONBytes) {
-        let plain = m.superOptions.allSatisfy { $0.bytes.withUnsafeBufferPointer(JSONBytes.isPlain) }
-        guard plain else { return out.bytes(m.superOptionsString, named: "superOptions") }
-        out.key("superOptions")
-        out.raw(UInt8(ascii: "\""))
-        for (n, option) in m.superOptions.enumerated() {
-            if n > 0 { out.raw(UInt8(ascii: ",")) }
-            option.bytes.withUnsafeBufferPointer { out.raw($0) }
-        }
-        out.raw(UInt8(ascii: "\""))
     }
 
     /// One peer group, keys sorted: the bytes of ``PeerGroupJSON``.
