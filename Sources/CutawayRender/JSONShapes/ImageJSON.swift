@@ -2,7 +2,9 @@ import CutawayModel
 
 /// `"image"` in `cutaway layers IMAGE --json`.
 public struct ImageJSON: Encodable {
+    /// The image written.
     public var image: EngineImage
+    /// The JSON of `image`.
     public init(image: EngineImage) { self.image = image }
 
     public func encode(to encoder: any Encoder) throws {

@@ -9,11 +9,16 @@ import CutawayModel
 /// view of `--files` (most of the bytes) goes out in 64 KiB chunks. Any other encoder gets
 /// the same members through its containers (LayersFilesJSONTests compares the two).
 public struct LayersDocumentJSON: Encodable {
+    /// The first overlay (the answer), whose members go at the top level.
     public var overlay: LayersJSON
+    /// The other overlays found, under `"otherOverlays"`.
     public var otherOverlays: [LayersJSON]
+    /// The container TARGET named, under `"container"`.
     public var container: ContainerJSON?
+    /// The image TARGET named, under `"image"`.
     public var image: ImageJSON?
 
+    /// The document of these parts.
     public init(overlay: LayersJSON, otherOverlays: [LayersJSON], container: ContainerJSON? = nil, image: ImageJSON? = nil) {
         self.overlay = overlay; self.otherOverlays = otherOverlays; self.container = container; self.image = image
     }
