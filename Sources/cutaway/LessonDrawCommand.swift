@@ -76,8 +76,7 @@ extension LessonCommand {
             case .container:
                 guard let pid, let p = index.process(pid) else { throw CutawayFailure("no process \(pid ?? 0) (it may have exited)") }
                 let t = try table(of: pid)
-                let stacks = OverlayReader.stacks(in: t).compactMap { try? $0.stack.get() }
-                guard let stack = stacks.first(where: { $0.mergedDir == "/" }) ?? stacks.first else {
+                guard let stack = t.rootOverlayStack ?? OverlayReader.stacks(in: t).lazy.compactMap({ try? $0.stack.get() }).first else {
                     throw CutawayFailure("pid \(pid) has no overlay mount: its root is not an overlay")
                 }
                 dot = LessonContainerDiagram.dot(stack: stack, process: p, mountTable: t, snapshot: snapshot, focus: focus,
@@ -88,18 +87,7 @@ extension LessonCommand {
                       let stack = OverlayReader.stacks(in: t).compactMap({ try? $0.stack.get() }).last(where: { $0.mergedDir.description == wanted }) else {
                     throw CutawayFailure("\(wanted) is not the mount point of an overlay mount")
                 }
-                func display(_ path: ByteString) -> ByteString {
-                    let p = path.description
-                    return p == focus ? "$LAB" : p.hasPrefix(focus + "/") ? ByteString("$LAB" + p.dropFirst(focus.count)) : path
-                }
-                var picture = OverlayPicture(name: "layers", title: title ?? "Overlay mounted at \(display(stack.mergedDir))", inspection: OverlayReader.inspect(stack))
-                picture.stack.mergedDir = display(picture.stack.mergedDir)
-                picture.stack.workDir = picture.stack.workDir.map(display)
-                for i in picture.stack.layers.indices {
-                    picture.stack.layers[i].path = display(picture.stack.layers[i].path)
-                    picture.stack.layers[i].resolvedPath = picture.stack.layers[i].resolvedPath.map(display)
-                }
-                dot = OverlayDiagram.dot(picture)
+                dot = LessonLayersDiagram.dot(OverlayReader.inspect(stack), lab: focus, title: title)
             case .namespaces:
                 dot = NamespaceDiagram(readerName: reader, title: title ?? "Namespaces in the \(reader): each box is owned by the user namespace around it").dot(snapshot)
             }

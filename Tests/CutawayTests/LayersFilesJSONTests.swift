@@ -1,5 +1,5 @@
 import CutawayModel
-import CutawayRender
+@testable import CutawayRender
 import Foundation
 import Testing
 
@@ -61,7 +61,8 @@ import Testing
         let other = LayersJSON(inspection: inspection(), files: false, path: nil)
         let image = ImageJSON(image: EngineImage(engine: .docker, id: "sha256:ab", names: ["x:1"], layers: [], storeRoot: "/s"))
         for document in [LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: true, path: "/gone"), otherOverlays: [other], image: image),
-                         LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: false, path: nil), otherOverlays: [])] {
+                         LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: false, path: nil), otherOverlays: []),
+                         LayersDocumentJSON(overlay: nil, otherOverlays: [], image: image)] {
             let streamed = try JSONStreamEncoder().encode(document)
             let expected = try foundation(document)
             if streamed != expected {
@@ -82,5 +83,31 @@ import Testing
                                  workDir: nil, switches: [], usesLayerAppendOptions: false)
         let value = LayersJSON(inspection: OverlayInspection(stack: stack, indexes: [nil]), files: true, path: nil)
         #expect(try JSONStreamEncoder().encode(value) == (try foundation(value)))
+    }
+}
+
+extension LayersFilesJSONTests {
+    /// Written to a descriptor (where the writer passes bytes on as it goes and writes the
+    /// top-level object itself) the document is the same as encoded in memory.
+    @Test func theDocumentWrittenToADescriptorIsTheDocumentInMemory() throws {
+        let image = ImageJSON(image: EngineImage(engine: .docker, id: "sha256:ab", names: ["x:1"], layers: [], storeRoot: "/s"))
+        let document = LayersDocumentJSON(overlay: LayersJSON(inspection: inspection(), files: true, path: "/a/keep"),
+                                          otherOverlays: [LayersJSON(inspection: inspection(), files: false, path: "/gone")], image: image)
+        let expected = try JSONStreamEncoder().encode(document) + [0x0A]
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        #expect(expected.count < 60_000, "the pipe holds it all without a reader")
+        try JSONStreamEncoder().write(document, to: fds[1])
+        close(fds[1])
+        var written: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(fds[0], &buffer, buffer.count)
+            if n <= 0 { break }
+            written += buffer[..<n]
+        }
+        let at = zip(written, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(written.count, expected.count)
+        #expect(written == expected, "\(written.count) bytes written, \(expected.count) expected, first difference at byte \(at)")
     }
 }

@@ -1,4 +1,4 @@
-import CutawayModel
+@testable import CutawayModel
 import Testing
 
 /// The summary's merged file count (``OverlayResolver/visibleFileCount(_:)``, which records no
@@ -66,5 +66,25 @@ import Testing
         let counted = a.mergedFileCount
         #expect(counted == a.resolution.fileCount)
         #expect(a.mergedFileCount == counted)
+    }
+}
+
+extension MergedFileCountTests {
+    /// Large stacks expand their top-level directories in parallel: the same entries and
+    /// deletions, in the same order, as one directory after another.
+    @Test func theParallelExpansionIsTheSerialOne() {
+        var g = Generator(state: 2026)
+        for round in 0..<200 {
+            let count = Int.random(in: 1...4, using: &g)
+            let layers: [(role: OverlayLayer.Role, index: LayerIndex?)] = (0..<count).map { i in
+                (role: i == 0 ? .upper : .lower, index: Self.layer(&g))
+            }
+            let serial = OverlayResolver.resolve(layers, recordingFiles: true, parallelThreshold: .max)
+            let parallel = OverlayResolver.resolve(layers, recordingFiles: true, parallelThreshold: 0)
+            #expect(parallel.resolution.entries == serial.resolution.entries, "round \(round)")
+            #expect(parallel.resolution.deletions == serial.resolution.deletions, "round \(round)")
+            #expect(OverlayResolver.resolve(layers, recordingFiles: false, parallelThreshold: 0).files
+                    == OverlayResolver.resolve(layers, recordingFiles: false, parallelThreshold: .max).files, "round \(round)")
+        }
     }
 }

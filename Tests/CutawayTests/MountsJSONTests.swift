@@ -1,7 +1,10 @@
 import CutawayModel
 @testable import CutawayReaders
-import CutawayRender
+@testable import CutawayRender
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// `cutaway mounts --json` writes its whole document as bytes (MountsJSON.swift): the bytes
@@ -79,5 +82,22 @@ import Testing
         #expect(parsed.diagnostics.map(\.line) == [2, 3])
         #expect(MountInfoParser.parse(Array("1 0 8:1 / / rw - ext4 a rw\n".utf8), file: "f").mounts.count == 1)
         #expect(MountInfoParser.parse([], file: "f").mounts.isEmpty)
+    }
+}
+
+extension MountsJSONTests {
+    /// The document goes out as it is made: once a large table is written, all but the last
+    /// piece has already gone to the descriptor (names the writer escapes itself included).
+    @Test func aLargeTableIsNotHeldWhole() throws {
+        let line = #"7 1 0:5 / /m\134x rw shared:1 - tmpfs t\040s rw,size=1k"#
+        let mount = try MountInfoParser.parseLine(Array(line.utf8)[...])
+        let table = MountTable(mountNamespace: 0, readFrom: 0, mounts: Array(repeating: mount, count: 5000))
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        #expect(null >= 0)
+        defer { close(null) }
+        let writer = JSONByteWriter(fd: null)
+        try writer.encodeRoot(MountsJSON(table: table, peerGroups: []))
+        #expect(writer.flushed > 2_000_000, "\(writer.flushed) bytes written out")
+        #expect(writer.buffer.count < 2 * JSONByteWriter.chunk, "\(writer.buffer.count) bytes still held")
     }
 }

@@ -67,12 +67,9 @@ public struct MountTree: Sendable {
         /// 0 for a mount line; otherwise how many mounts this line stands for.
         public var folded: Int = 0
 
-        /// For a fold: `… 19,990 more stacked here` (or `… N more mounts nested below`).
-        public var foldNote: String? {
-            guard folded > 0 else { return nil }
-            return stacked ? "… \(MountTree.grouped(folded)) more stacked here" : "… \(MountTree.grouped(folded)) more mount\(folded == 1 ? "" : "s") nested below"
-        }
-        var stacked = false
+        /// For a fold: true when the mounts it stands for are stacked on one mount point,
+        /// false when they are nested below it (deeper than ``MountTree/maxDepth``).
+        public var stacked = false
     }
 
     /// A run of mounts stacked on one mount point (each the only child of the one below,
@@ -85,17 +82,6 @@ public struct MountTree: Sendable {
     public static let keptTail = 2
     /// Mounts nested deeper than this (as drawn) are folded into one line per subtree.
     public static let maxDepth = 64
-
-    /// `19990` -> `19,990`.
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return out
-    }
 
     /// The mounts stacked on `i`'s mount point from `i` up: `i`, its only child if that has
     /// the same mount point, and so on.

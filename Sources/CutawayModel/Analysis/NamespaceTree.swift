@@ -104,12 +104,7 @@ public struct NamespaceTree: Sendable {
         public var prefix: String
         /// 0 for a namespace line; otherwise how many namespaces this line stands for.
         public var folded: Int
-        /// `… 19,990 more nested here`.
-        public var foldNote: String? { folded > 0 ? NamespaceTree.foldNote(folded) : nil }
     }
-
-    /// `… 19,990 more nested here`: the line standing for a subtree folded below ``maxDepth``.
-    public static func foldNote(_ folded: Int) -> String { "… \(MountTree.grouped(folded)) more nested here" }
 
     /// Depth-first order with the tree-drawing prefix, for text reports; iterative, and
     /// subtrees deeper than ``maxDepth`` folded, so memory stays linear at any depth.

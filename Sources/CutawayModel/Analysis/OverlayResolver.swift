@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// Computes the merged view of an overlay stack from its layers, the way the kernel's
 /// lookup does (Documentation/filesystems/overlayfs.rst, fs/overlayfs/namei.c):
 ///
@@ -78,23 +81,28 @@ public struct OverlayResolution: Sendable {
         public init() {}
     }
 
-    /// ``changes(ofLayer:)`` of every layer (by index), in one pass over the merged view.
+    /// ``changes(ofLayer:)`` of every layer (by index), in one pass over the merged view
+    /// (by index, so that no entry is copied on the way).
     public func changesOfEveryLayer() -> [LayerChanges] {
         var all = [LayerChanges](repeating: LayerChanges(), count: layerCount)
-        for e in entries where e.path != "/" && all.indices.contains(e.layer) {
-            if e.kind == .dir {
-                if e.mergedFrom.count == 1 && e.hidden.isEmpty { all[e.layer].adds.append(e.path) }
-            } else if e.hidden.isEmpty {
-                all[e.layer].adds.append(e.path)
+        for i in entries.indices {
+            let layer = entries[i].layer
+            guard all.indices.contains(layer), !Self.isRoot(entries[i].path) else { continue }
+            if entries[i].kind == .dir {
+                if entries[i].mergedFrom.count == 1 && entries[i].hidden.isEmpty { all[layer].adds.append(entries[i].path) }
+            } else if entries[i].hidden.isEmpty {
+                all[layer].adds.append(entries[i].path)
             } else {
-                all[e.layer].changes.append(e.path)
+                all[layer].changes.append(entries[i].path)
             }
         }
         for d in deletions where all.indices.contains(d.layer) { all[d.layer].deletes.append(d.path) }
         return all
     }
 
-    /// What layer `layer` (0 = top) adds, changes and deletes in the merged view.
+    /// `/`, without making a byte string to compare with.
+    static func isRoot(_ path: ByteString) -> Bool { path.bytes.count == 1 && path.bytes[0] == UInt8(ascii: "/") }
+
     public func changes(ofLayer layer: Int) -> LayerChanges {
         var c = LayerChanges()
         for e in entries where e.layer == layer && e.path != "/" {
@@ -111,7 +119,11 @@ public struct OverlayResolution: Sendable {
     }
 
     /// Visible non-directories (files, symlinks, others).
-    public var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .dir ? 0 : 1) } }
+    public var fileCount: Int {
+        var n = 0
+        for i in entries.indices where entries[i].kind != .dir { n += 1 }
+        return n
+    }
 
     /// The visible entry at `path`, by binary search; nil when the merged view has no such path.
     public func entry(_ path: ByteString) -> Entry? {
@@ -147,18 +159,19 @@ public enum OverlayResolver {
 
     /// The resolution; with `recordingFiles` false, visible non-directories and deletions are
     /// only counted (the count is returned beside a resolution that lacks them).
-    static func resolve(_ layers: [(role: OverlayLayer.Role, index: LayerIndex?)], recordingFiles: Bool) -> (resolution: OverlayResolution, files: Int) {
-        var unrecordedFiles = 0
+    /// Stacks with at least `parallelThreshold` entries in their visible layers expand their
+    /// top-level directories in parallel.
+    static func resolve(_ layers: [(role: OverlayLayer.Role, index: LayerIndex?)], recordingFiles: Bool,
+                        parallelThreshold: Int = 20_000) -> (resolution: OverlayResolution, files: Int) {
         let visible = layers.indices.filter { layers[$0].role != .data }
         let indexes = layers.map(\.index)
         // Lookup semantics: an xattr whiteout deletes the name whether or not its directory is
         // marked overlay.opaque=x (seen on 6.18: stat gives ENOENT). The mark only makes readdir
         // filter it; unmarked, the name still appears in listings but cannot be opened.
-        func isWhiteout(_ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
+        @Sendable func isWhiteout(_ e: LayerIndex.Entry) -> Bool { e.kind == .whiteout }
 
-        var entries: [OverlayResolution.Entry] = []
-        if recordingFiles { entries.reserveCapacity(visible.reduce(0) { $0 + (indexes[$1]?.nodes.count ?? 0) }) }
-        var deletions: [OverlayResolution.Deletion] = []
+        var acc = Accumulator()
+        let totalNodes = visible.reduce(0) { $0 + (indexes[$1]?.nodes.count ?? 0) }
         let rootContributors = visible.filter { indexes[$0]?.root?.kind == .dir }
         guard let top = rootContributors.first else {
             return (OverlayResolution(layerCount: layers.count, entries: [], deletions: []), 0)
@@ -166,146 +179,198 @@ public enum OverlayResolver {
         var rootStop = rootContributors.count
         if let k = rootContributors.firstIndex(where: { indexes[$0]!.root!.opaque }) { rootStop = k + 1 }
         let rootLayers = Array(rootContributors[..<rootStop])
-        entries.append(.init(path: "/", kind: .dir, layer: top, dataLayer: nil, hidden: [], mergedFrom: rootLayers, sourcePath: "/", dataPath: nil))
+        acc.entries.append(.init(path: "/", kind: .dir, layer: top, dataLayer: nil, hidden: [], mergedFrom: rootLayers, sourcePath: "/", dataPath: nil))
 
         // Directories still to expand: the merged path and, top first, the directories in the
         // layers that merge into it (with their paths inside their layers).
         let nodes: [[LayerIndex.Node]] = indexes.map { $0?.nodes ?? [] }
-        var work: [(merged: ByteString, parts: [Part])] = [("/", rootLayers.map { Part(layer: $0, node: 0, path: "/", samePath: true) })]
-        var heads: [Range<Int>] = []
-        var holders: [Int] = []
-        var queue: [Candidate] = []
-        while let dir = work.popLast() {
-            let parts = dir.parts
-            heads.removeAll(keepingCapacity: true)
-            for part in parts { heads.append(indexes[part.layer]!.children(of: part.node)) }
-            while true {
-                // The smallest next name, and which parts have it (one comparison per part).
-                var smallestPart = -1
-                holders.removeAll(keepingCapacity: true)
-                for i in heads.indices where !heads[i].isEmpty {
-                    let order = smallestPart < 0 ? -1 : ByteString.compare(nodes[parts[i].layer][heads[i].lowerBound].name,
-                                                                           nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name)
-                    if order < 0 { smallestPart = i; holders.removeAll(keepingCapacity: true) }
-                    if order <= 0 { holders.append(i) }
-                }
-                guard smallestPart >= 0 else { break }
-                let name = nodes[parts[smallestPart].layer][heads[smallestPart].lowerBound].name
-                if holders.count == 1 {
-                    // One layer has the name (most names of an image): no lookup below it can
-                    // change what it means unless it redirects or points to its data elsewhere.
-                    let part = parts[smallestPart], node = heads[smallestPart].lowerBound
-                    let e = nodes[part.layer][node].entry
-                    if !e.metacopy && !(e.kind == .dir && e.redirect != nil) {
-                        heads[smallestPart] = (node + 1)..<heads[smallestPart].upperBound
-                        if !recordingFiles && e.kind != .dir {
-                            if !isWhiteout(e) { unrecordedFiles += 1 }
-                            continue
-                        }
-                        let merged = dir.merged.appending(component: name)
-                        if isWhiteout(e) {
-                            deletions.append(.init(path: merged, layer: part.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: []))
-                            continue
-                        }
-                        let sourcePath = part.samePath ? merged : part.path.appending(component: name)
-                        entries.append(.init(path: merged, kind: e.kind, layer: part.layer, dataLayer: nil, hidden: [],
-                                             mergedFrom: e.kind == .dir ? [part.layer] : [], sourcePath: sourcePath, dataPath: nil))
-                        if e.kind == .dir { work.append((merged, [Part(layer: part.layer, node: node, path: sourcePath, samePath: part.samePath)])) }
-                        continue
-                    }
-                }
-                queue.removeAll(keepingCapacity: true)
-                var nextHolder = 0
-                for i in parts.indices {
-                    var node = -1
-                    if nextHolder < holders.count && holders[nextHolder] == i {
-                        nextHolder += 1
-                        node = heads[i].lowerBound
-                        heads[i] = (node + 1)..<heads[i].upperBound
-                    }
-                    queue.append(Candidate(layer: parts[i].layer, parent: parts[i].node, node: node, part: i))
-                }
-                let merged = dir.merged.appending(component: name)
+        var work: [WorkItem] = [("/", rootLayers.map { Part(layer: $0, node: 0, path: "/", samePath: true) })]
 
-                var found: (kind: LayerIndex.Entry.Kind, layer: Int, path: ByteString)?
-                var dataPath: ByteString?
-                var dirParts: [Part] = []
-                var hidden: [Int] = []
-                var closed = false
-                var deletion: OverlayResolution.Deletion?
-                var dataLayer: Int?
-                var k = 0
-                while k < queue.count {
-                    let c = queue[k]
-                    k += 1
-                    guard c.node >= 0 else { continue }
-                    let e = nodes[c.layer][c.node].entry
-                    if closed {
-                        if isWhiteout(e) { continue }
-                        if deletion != nil { deletion!.hides.append(c.layer) } else { hidden.append(c.layer) }
-                        continue
+        /// Expands the directories of `work` (and those they hold, which join `work`) into
+        /// `acc`, at most `limit` of them.
+        @Sendable func drain(_ work: inout [WorkItem], into acc: inout Accumulator, limit: Int = .max) {
+            var expanded = 0
+            while expanded < limit, let dir = work.popLast() {
+                expanded += 1
+                let parts = dir.parts
+                acc.heads.removeAll(keepingCapacity: true)
+                for part in parts { acc.heads.append(indexes[part.layer]!.children(of: part.node)) }
+                while true {
+                    // The smallest next name, and which parts have it (one comparison per part).
+                    var smallestPart = -1
+                    acc.holders.removeAll(keepingCapacity: true)
+                    for i in acc.heads.indices where !acc.heads[i].isEmpty {
+                        let order = smallestPart < 0 ? -1 : ByteString.compare(nodes[parts[i].layer][acc.heads[i].lowerBound].name,
+                                                                               nodes[parts[smallestPart].layer][acc.heads[smallestPart].lowerBound].name)
+                        if order < 0 { smallestPart = i; acc.holders.removeAll(keepingCapacity: true) }
+                        if order <= 0 { acc.holders.append(i) }
                     }
-                    if isWhiteout(e) {
-                        closed = true
-                        if found == nil {
-                            deletion = .init(path: merged, layer: c.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: [])
-                        }
-                        continue
-                    }
-                    if let f = found {
-                        if f.kind == .dir && e.kind == .dir {
-                            dirParts.append(Part(layer: c.layer, node: c.node, path: c.path(merged: merged, name: name, parts: parts), samePath: c.keepsPath(parts)))
-                            if e.opaque { closed = true }
-                            if let r = e.redirect { redirect(&queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
-                        } else {
-                            hidden.append(c.layer)
-                            closed = true
-                        }
-                        continue
-                    }
-                    let sourcePath = c.path(merged: merged, name: name, parts: parts)
-                    found = (e.kind, c.layer, sourcePath)
-                    if e.kind == .dir {
-                        dirParts.append(Part(layer: c.layer, node: c.node, path: sourcePath, samePath: c.keepsPath(parts)))
-                        if e.opaque { closed = true }
-                        if let r = e.redirect { redirect(&queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
-                    } else {
-                        closed = true
-                        if e.metacopy {
-                            let target = e.redirect.map { $0.bytes.first == UInt8(ascii: "/") ? $0 : sourcePath.parentPath.appending(component: $0) } ?? sourcePath
-                            dataLayer = ((c.layer + 1)..<layers.count).first { j in
-                                if let d = indexes[j]?.entry(at: target), d.kind == .file, !d.metacopy { return true }
-                                return false
+                    guard smallestPart >= 0 else { break }
+                    let name = nodes[parts[smallestPart].layer][acc.heads[smallestPart].lowerBound].name
+                    if acc.holders.count == 1 {
+                        // One layer has the name (most names of an image): no lookup below it can
+                        // change what it means unless it redirects or points to its data elsewhere.
+                        let part = parts[smallestPart], node = acc.heads[smallestPart].lowerBound
+                        let e = nodes[part.layer][node].entry
+                        if !e.metacopy && !(e.kind == .dir && e.redirect != nil) {
+                            acc.heads[smallestPart] = (node + 1)..<acc.heads[smallestPart].upperBound
+                            if !recordingFiles && e.kind != .dir {
+                                if !isWhiteout(e) { acc.unrecordedFiles += 1 }
+                                continue
                             }
-                            if dataLayer != nil { dataPath = target }
+                            let merged = dir.merged.appending(component: name)
+                            if isWhiteout(e) {
+                                acc.deletions.append(.init(path: merged, layer: part.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: []))
+                                continue
+                            }
+                            let sourcePath = part.samePath ? merged : part.path.appending(component: name)
+                            acc.entries.append(.init(path: merged, kind: e.kind, layer: part.layer, dataLayer: nil, hidden: [],
+                                                 mergedFrom: e.kind == .dir ? [part.layer] : [], sourcePath: sourcePath, dataPath: nil))
+                            if e.kind == .dir { work.append((merged, [Part(layer: part.layer, node: node, path: sourcePath, samePath: part.samePath)])) }
+                            continue
                         }
                     }
-                }
-                if let f = found, !recordingFiles && f.kind != .dir {
-                    unrecordedFiles += 1
-                } else if let f = found {
-                    entries.append(.init(path: merged, kind: f.kind, layer: f.layer, dataLayer: dataLayer,
-                                         hidden: hidden, mergedFrom: f.kind == .dir ? dirParts.map(\.layer) : [],
-                                         sourcePath: f.path, dataPath: dataPath))
-                    if f.kind == .dir {
-                        if let last = dirParts.last, nodes[last.layer][last.node].entry.opaque, !hidden.isEmpty {
-                            // Lower layers that had this directory: cut off. (The kernel also marks
-                            // directories it creates opaque; those hide nothing and are no deletion.)
-                            deletions.append(.init(path: merged, layer: last.layer, kind: .opaqueDirectory, hides: hidden))
+                    acc.queue.removeAll(keepingCapacity: true)
+                    var nextHolder = 0
+                    for i in parts.indices {
+                        var node = -1
+                        if nextHolder < acc.holders.count && acc.holders[nextHolder] == i {
+                            nextHolder += 1
+                            node = acc.heads[i].lowerBound
+                            acc.heads[i] = (node + 1)..<acc.heads[i].upperBound
                         }
-                        work.append((merged, dirParts))
+                        acc.queue.append(Candidate(layer: parts[i].layer, parent: parts[i].node, node: node, part: i))
                     }
-                } else if let d = deletion, recordingFiles {
-                    deletions.append(d)
+                    let merged = dir.merged.appending(component: name)
+
+                    var found: (kind: LayerIndex.Entry.Kind, layer: Int, path: ByteString)?
+                    var dataPath: ByteString?
+                    var dirParts: [Part] = []
+                    var hidden: [Int] = []
+                    var closed = false
+                    var deletion: OverlayResolution.Deletion?
+                    var dataLayer: Int?
+                    var k = 0
+                    while k < acc.queue.count {
+                        let c = acc.queue[k]
+                        k += 1
+                        guard c.node >= 0 else { continue }
+                        let e = nodes[c.layer][c.node].entry
+                        if closed {
+                            if isWhiteout(e) { continue }
+                            if deletion != nil { deletion!.hides.append(c.layer) } else { hidden.append(c.layer) }
+                            continue
+                        }
+                        if isWhiteout(e) {
+                            closed = true
+                            if found == nil {
+                                deletion = .init(path: merged, layer: c.layer, kind: e.xattrWhiteout ? .xattrWhiteout : .whiteout, hides: [])
+                            }
+                            continue
+                        }
+                        if let f = found {
+                            if f.kind == .dir && e.kind == .dir {
+                                dirParts.append(Part(layer: c.layer, node: c.node, path: c.path(merged: merged, name: name, parts: parts), samePath: c.keepsPath(parts)))
+                                if e.opaque { closed = true }
+                                if let r = e.redirect { redirect(&acc.queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
+                            } else {
+                                hidden.append(c.layer)
+                                closed = true
+                            }
+                            continue
+                        }
+                        let sourcePath = c.path(merged: merged, name: name, parts: parts)
+                        found = (e.kind, c.layer, sourcePath)
+                        if e.kind == .dir {
+                            dirParts.append(Part(layer: c.layer, node: c.node, path: sourcePath, samePath: c.keepsPath(parts)))
+                            if e.opaque { closed = true }
+                            if let r = e.redirect { redirect(&acc.queue, after: k, from: c.layer, to: r, visible: visible, indexes: indexes) }
+                        } else {
+                            closed = true
+                            if e.metacopy {
+                                let target = e.redirect.map { $0.bytes.first == UInt8(ascii: "/") ? $0 : sourcePath.parentPath.appending(component: $0) } ?? sourcePath
+                                dataLayer = ((c.layer + 1)..<layers.count).first { j in
+                                    if let d = indexes[j]?.entry(at: target), d.kind == .file, !d.metacopy { return true }
+                                    return false
+                                }
+                                if dataLayer != nil { dataPath = target }
+                            }
+                        }
+                    }
+                    if let f = found, !recordingFiles && f.kind != .dir {
+                        acc.unrecordedFiles += 1
+                    } else if let f = found {
+                        acc.entries.append(.init(path: merged, kind: f.kind, layer: f.layer, dataLayer: dataLayer,
+                                             hidden: hidden, mergedFrom: f.kind == .dir ? dirParts.map(\.layer) : [],
+                                             sourcePath: f.path, dataPath: dataPath))
+                        if f.kind == .dir {
+                            if let last = dirParts.last, nodes[last.layer][last.node].entry.opaque, !hidden.isEmpty {
+                                // Lower layers that had this directory: cut off. (The kernel also marks
+                                // directories it creates opaque; those hide nothing and are no deletion.)
+                                acc.deletions.append(.init(path: merged, layer: last.layer, kind: .opaqueDirectory, hides: hidden))
+                            }
+                            work.append((merged, dirParts))
+                        }
+                    } else if let d = deletion, recordingFiles {
+                        acc.deletions.append(d)
+                    }
                 }
             }
         }
+
+        // The root first, alone: its subdirectories are then independent of each other and,
+        // for a large stack, are expanded in parallel (each into its own accumulator; the
+        // entries are sorted by path below, so the order they were made in does not matter).
+        if recordingFiles { acc.entries.reserveCapacity(totalNodes) }
+        drain(&work, into: &acc, limit: 1)
+        if totalNodes >= parallelThreshold && work.count > 1 {
+            let items = work
+            let results = Results(count: items.count)
+            DispatchQueue.concurrentPerform(iterations: items.count) { i in
+                var part = Accumulator()
+                var work = [items[i]]
+                drain(&work, into: &part)
+                results.set(i, part)
+            }
+            for part in results.take() {
+                acc.entries.append(contentsOf: part.entries)
+                acc.deletions.append(contentsOf: part.deletions)
+                acc.unrecordedFiles += part.unrecordedFiles
+            }
+        } else {
+            drain(&work, into: &acc)
+        }
+        var entries = acc.entries, deletions = acc.deletions
+        let unrecorded = acc.unrecordedFiles
+        acc = Accumulator()
         entries.sort { ByteString.compare($0.path, $1.path) < 0 }
         deletions.sort { d1, d2 in
             let c = ByteString.compare(d1.path, d2.path)
             return c != 0 ? c < 0 : d1.layer < d2.layer
         }
-        return (OverlayResolution(layerCount: layers.count, entries: entries, deletions: deletions), unrecordedFiles)
+        return (OverlayResolution(layerCount: layers.count, entries: entries, deletions: deletions), unrecorded)
+    }
+
+    /// A merged directory to expand: its path and its parts.
+    private typealias WorkItem = (merged: ByteString, parts: [Part])
+
+    /// What expanding directories makes, and the scratch space it reuses.
+    private struct Accumulator: Sendable {
+        var entries: [OverlayResolution.Entry] = []
+        var deletions: [OverlayResolution.Deletion] = []
+        var unrecordedFiles = 0
+        var heads: [Range<Int>] = []
+        var holders: [Int] = []
+        var queue: [Candidate] = []
+    }
+
+    /// One accumulator per parallel expansion, each written once.
+    private final class Results: @unchecked Sendable {
+        private var slots: [Accumulator?]
+        private let lock = NSLock()
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: Accumulator) { lock.lock(); slots[i] = value; lock.unlock() }
+        func take() -> [Accumulator] { lock.lock(); defer { lock.unlock() }; return slots.map { $0 ?? Accumulator() } }
     }
 
     /// A directory of one layer that merges into a merged directory.

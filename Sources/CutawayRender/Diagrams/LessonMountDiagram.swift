@@ -22,8 +22,9 @@ public enum LessonMountDiagram {
     static let groupColors = Palette.lessonGroupFills
     static let groupEdges = Palette.lessonGroupLines
 
-    /// Identity of a mount across namespaces: same device, same root in it, same mount point.
-    static func key(_ m: Mount) -> String { "\(m.majorMinor) \(m.root.description) \(m.mountPoint.description)" }
+    /// Identity of a mount across namespaces: ``MountIdentity`` (same device, same root in it,
+    /// same mount point).
+    static func key(_ m: Mount) -> MountIdentity { MountIdentity(m) }
 
     /// `focus` is the lesson's directory; it is shown as `focusLabel`.
     public static func dot(panels: [Panel], focus: String, focusLabel: String = "$LAB", title: String) -> String {
@@ -32,11 +33,11 @@ public enum LessonMountDiagram {
             return p == focus || p.hasPrefix(focus + "/")
         }
         // The first panel's root is the machine's root file system (the sandbox shares it).
-        let machineRoot = panels.first.flatMap { p in p.table.mounts.last { $0.mountPoint.description == "/" } }.map(key)
+        let machineRoot = panels.first?.table.rootMount.map(key)
         /// The visible root mount (the last one mounted on `/`) and the mounts of the lesson;
         /// all mounts of a table whose root is not the machine's (after pivot_root).
         func relevant(_ t: MountTable) -> [Mount] {
-            let root = t.mounts.last { $0.mountPoint.description == "/" }
+            let root = t.rootMount
             if let root, key(root) != machineRoot { return t.mounts }
             return t.mounts.filter { $0.id == root?.id || inFocus($0) }
         }

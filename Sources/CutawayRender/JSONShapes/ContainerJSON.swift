@@ -4,10 +4,10 @@ import CutawayModel
 public struct ContainerJSON: Encodable {
     /// The container written.
     public var container: Container
-    /// The snapshot its namespaces, root mount and PID 1 are looked up in.
+    /// The snapshot its namespaces, root mount and inner pid are looked up in.
     public var index: SnapshotIndex
 
-    /// The JSON of `container`, facts looked up in `index`.
+    /// The JSON of `container`, described from `index`.
     public init(container: Container, index: SnapshotIndex) { self.container = container; self.index = index }
 
     public func encode(to encoder: any Encoder) throws {

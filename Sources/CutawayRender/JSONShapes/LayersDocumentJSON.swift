@@ -1,37 +1,33 @@
 import CutawayModel
 
-/// The whole JSON of `cutaway layers --json` (README: JSON contract): the first overlay's
-/// members at the top level, with `"otherOverlays"` (the rest, each a ``LayersJSON``) and,
-/// when TARGET named one, `"container"` (``ContainerJSON``) or `"image"` (``ImageJSON``).
+/// The whole JSON of `cutaway layers --json` (README: JSON contract), as ``LayersFindingJSON``
+/// lays it out: the first overlay's members at the top level, with `"otherOverlays"` (the
+/// rest, each a ``LayersJSON``) and, when TARGET named one, `"container"` (``ContainerJSON``)
+/// or `"image"` (``ImageJSON``).
 ///
 /// With the streaming encoder the top-level keys are written in sorted order, each value as
 /// soon as it is made: the writer never holds the document back to sort it, and the merged
 /// view of `--files` (most of the bytes) goes out in 64 KiB chunks. Any other encoder gets
 /// the same members through its containers (LayersFilesJSONTests compares the two).
-public struct LayersDocumentJSON: Encodable {
-    /// The first overlay (the answer), whose members go at the top level.
-    public var overlay: LayersJSON
-    /// The other overlays found, under `"otherOverlays"`.
-    public var otherOverlays: [LayersJSON]
-    /// The container TARGET named, under `"container"`.
-    public var container: ContainerJSON?
-    /// The image TARGET named, under `"image"`.
-    public var image: ImageJSON?
+struct LayersDocumentJSON: Encodable {
+    var overlay: LayersJSON?
+    var otherOverlays: [LayersJSON]
+    var container: ContainerJSON?
+    var image: ImageJSON?
 
-    /// The document of these parts.
-    public init(overlay: LayersJSON, otherOverlays: [LayersJSON], container: ContainerJSON? = nil, image: ImageJSON? = nil) {
+    init(overlay: LayersJSON?, otherOverlays: [LayersJSON], container: ContainerJSON? = nil, image: ImageJSON? = nil) {
         self.overlay = overlay; self.otherOverlays = otherOverlays; self.container = container; self.image = image
     }
 
     func members() -> [(key: String, value: any Encodable)] {
-        var out = overlay.members()
+        var out = overlay?.members() ?? []
         out.append(("otherOverlays", otherOverlays))
         if let container { out.append(("container", container)) }
         if let image { out.append(("image", image)) }
         return out
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         guard let streaming = encoder as? StreamingEncoder else {
             var c = encoder.container(keyedBy: AnyCodingKey.self)
             for (key, value) in members() { try c.encode(value, forKey: AnyCodingKey(key)) }
@@ -47,5 +43,6 @@ public struct LayersDocumentJSON: Encodable {
             try out.flushIfLarge()
         }
         out.closeObject()
+        out.finish()
     }
 }

@@ -17,25 +17,29 @@ struct MergedEntriesJSON: Encodable {
         let entries = resolution.entries
         var first = true
         out.openArray()
-        for e in entries where e.path != "/" {
+        for i in entries.indices where !Self.isRoot(entries[i].path) {
             out.element(first: first)
             first = false
             out.openObject()
             out.key("dataLayer", first: true)
-            if let d = e.dataLayer { out.integer(d) } else { out.null() }
+            if let d = entries[i].dataLayer { out.integer(d) } else { out.null() }
             out.key("hides")
-            out.integers(e.hidden)
+            out.integers(entries[i].hidden)
             out.key("layer")
-            out.integer(e.layer)
-            out.bytes(e.sourcePath, named: "layerPath")
-            out.bytes(e.path, named: "path")
+            out.integer(entries[i].layer)
+            out.bytes(entries[i].sourcePath, named: "layerPath")
+            out.bytes(entries[i].path, named: "path")
             out.key("type")
-            out.string(e.kind.rawValue)
+            out.string(entries[i].kind.rawValue)
             out.closeObject()
             try out.flushIfLarge()
         }
         out.closeArray(empty: first)
+        out.finish()
     }
+
+    /// `/`, without making a byte string to compare with.
+    static func isRoot(_ path: ByteString) -> Bool { path.bytes.count == 1 && path.bytes[0] == UInt8(ascii: "/") }
 
     private func encodeWithContainers(to encoder: any Encoder) throws {
         var entries = encoder.unkeyedContainer()
@@ -92,5 +96,6 @@ struct LayerChangesJSON: Encodable {
             try out.flushIfLarge()
         }
         out.closeArray(empty: layers.isEmpty)
+        out.finish()
     }
 }

@@ -14,12 +14,11 @@ public struct LayersFindingJSON: Encodable {
     /// The JSON of `finding`, with files and an explanation as asked.
     public init(_ finding: LayersFinding, files: Bool, path: ByteString?) { self.finding = finding; self.files = files; self.path = path }
 
+    /// Written by ``LayersDocumentJSON``: top-level keys in order, the merged view streamed.
     public func encode(to encoder: any Encoder) throws {
         let objects = finding.stacks.map { LayersJSON(inspection: $0.inspection, files: files, path: path) }
-        try objects.first?.encode(to: encoder)
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        if let (container, index) = finding.container { try c.encode(ContainerJSON(container: container, index: index), forKey: "container") }
-        if let image = finding.image { try c.encode(ImageJSON(image: image), forKey: "image") }
-        try c.encode(Array(objects.dropFirst()), forKey: "otherOverlays")
+        try LayersDocumentJSON(overlay: objects.first, otherOverlays: Array(objects.dropFirst()),
+                               container: finding.container.map { ContainerJSON(container: $0.0, index: $0.1) },
+                               image: finding.image.map { ImageJSON(image: $0) }).encode(to: encoder)
     }
 }

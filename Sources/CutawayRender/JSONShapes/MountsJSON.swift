@@ -39,7 +39,7 @@ public struct MountsJSON: Encodable {
         for (n, m) in table.mounts.enumerated() {
             out.element(first: n == 0)
             // One mount: the writer's own direct Mount encoding (MountJSONWriter).
-            out.writer.writeMount(m, depth: out.depth)
+            out.mount(m)
             try out.flushIfLarge()
         }
         out.closeArray(empty: table.mounts.isEmpty)
@@ -54,6 +54,7 @@ public struct MountsJSON: Encodable {
         out.key("readFrom")
         if let r = readFrom { out.integer(r) } else { out.null() }
         out.closeObject()
+        out.finish()
     }
 
     /// One peer group, keys sorted: the bytes of ``PeerGroupJSON``.
