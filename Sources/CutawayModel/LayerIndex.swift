@@ -32,8 +32,6 @@ public struct LayerIndex: Sendable {
         public var size: Int64
         /// `overlay.opaque=y`: hides everything below this directory.
         public var opaque: Bool
-        /// `overlay.opaque=x`: not opaque, but entries may be xattr whiteouts.
-        public var hasXattrWhiteouts: Bool
         /// `overlay.redirect`: where to continue the lookup in lower layers (an absolute path
         /// from the layer root, or a name in the same directory).
         public var redirect: ByteString?
@@ -43,9 +41,9 @@ public struct LayerIndex: Sendable {
         public var xattrWhiteout: Bool
 
         /// An entry of `kind` with the given markers (none by default).
-        public init(kind: Kind, size: Int64 = 0, opaque: Bool = false, hasXattrWhiteouts: Bool = false, redirect: ByteString? = nil,
+        public init(kind: Kind, size: Int64 = 0, opaque: Bool = false, redirect: ByteString? = nil,
                     metacopy: Bool = false, xattrWhiteout: Bool = false) {
-            self.kind = kind; self.size = size; self.opaque = opaque; self.hasXattrWhiteouts = hasXattrWhiteouts
+            self.kind = kind; self.size = size; self.opaque = opaque
             self.redirect = redirect; self.metacopy = metacopy; self.xattrWhiteout = xattrWhiteout
         }
     }

@@ -57,8 +57,9 @@ public enum LayersReport {
             t.add([e.path.description, e.kind.rawValue, String(e.layer), hides])
         }
         var out = "\nMerged view (\(Count.of(inspection.resolution.entries.count - 1, "entry", "entries"))):\n" + t.render()
+        let changes = inspection.resolution.changesOfEveryLayer()
         for i in inspection.stack.layers.indices where inspection.stack.layers[i].role != .data {
-            let c = inspection.resolution.changes(ofLayer: i)
+            let c = changes.indices.contains(i) ? changes[i] : OverlayResolution.LayerChanges()
             out += "\n\(layerName(i, inspection.stack)):\n"
             out += "  adds \(c.adds.count)" + list(c.adds) + "\n"
             out += "  changes (hides a lower copy) \(c.changes.count)" + list(c.changes) + "\n"

@@ -103,19 +103,11 @@ public struct OverlayResolution: Sendable {
     /// `/`, without making a byte string to compare with.
     static func isRoot(_ path: ByteString) -> Bool { path.bytes.count == 1 && path.bytes[0] == UInt8(ascii: "/") }
 
+    /// What layer `layer` (0 = top) adds, changes and deletes in the merged view (one entry of
+    /// ``changesOfEveryLayer()``; nothing for a layer the stack does not have).
     public func changes(ofLayer layer: Int) -> LayerChanges {
-        var c = LayerChanges()
-        for e in entries where e.layer == layer && e.path != "/" {
-            if e.kind == .dir {
-                if e.mergedFrom.count == 1 && e.hidden.isEmpty { c.adds.append(e.path) }
-            } else if e.hidden.isEmpty {
-                c.adds.append(e.path)
-            } else {
-                c.changes.append(e.path)
-            }
-        }
-        for d in deletions where d.layer == layer { c.deletes.append(d.path) }
-        return c
+        let all = changesOfEveryLayer()
+        return all.indices.contains(layer) ? all[layer] : LayerChanges()
     }
 
     /// Visible non-directories (files, symlinks, others).

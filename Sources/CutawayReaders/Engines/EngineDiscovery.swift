@@ -154,20 +154,8 @@ public enum EngineDiscovery {
 
         var inventory = EngineInventory()
         var readPaths = Set<String>()
-        for c in unique(docker) {
-            guard let (store, owner) = admit(c, notes: &notes, looksLike: DockerStore.looksLike), readPaths.insert("docker " + store.path).inserted else { continue }
-            let s = DockerStore(store: store, owner: owner)
-            inventory.stores.append("docker \(store.path)" + (owner.map { " (\($0))" } ?? ""))
-            inventory.containers += s.containers(notes: &notes)
-            inventory.images += s.images(notes: &notes)
-        }
-        for c in unique(podman) {
-            guard let (store, owner) = admit(c, notes: &notes, looksLike: PodmanStore.looksLike), readPaths.insert("podman " + store.path).inserted else { continue }
-            let s = PodmanStore(store: store, owner: owner)
-            inventory.stores.append("podman \(store.path)" + (owner.map { " (\($0))" } ?? ""))
-            inventory.containers += s.containers(notes: &notes)
-            inventory.images += s.images(notes: &notes)
-        }
+        read(DockerStore.self, from: unique(docker), into: &inventory, seen: &readPaths, notes: &notes)
+        read(PodmanStore.self, from: unique(podman), into: &inventory, seen: &readPaths, notes: &notes)
         // Docker's containers are containerd tasks too (namespace "moby"): keep one record.
         var known = Set(inventory.containers.map(\.id))
         for c in containerd {
@@ -190,6 +178,20 @@ public enum EngineDiscovery {
         inventory.notes = Array(NSOrderedSet(array: notes)).compactMap { $0 as? String }
         link(&inventory.containers, to: snapshot)
         return inventory
+    }
+
+    /// Reads every admitted store of one layer-store engine (Docker's overlay2, podman's
+    /// containers-storage) among `candidates` into `inventory`, each store once.
+    static func read<S: EngineStore>(_: S.Type, from candidates: [Candidate], into inventory: inout EngineInventory,
+                                     seen: inout Set<String>, notes: inout [String]) {
+        for c in candidates {
+            guard let (store, owner) = admit(c, notes: &notes, looksLike: S.looksLike),
+                  seen.insert("\(S.engine.rawValue) " + store.path).inserted else { continue }
+            let s = S(store: store, owner: owner)
+            inventory.stores.append("\(S.engine.rawValue) \(store.path)" + (owner.map { " (\($0))" } ?? ""))
+            inventory.containers += s.containers(notes: &notes)
+            inventory.images += s.images(notes: &notes)
+        }
     }
 
     /// Opens a candidate store and decides whether it may be read (see ``EngineDiscovery``).

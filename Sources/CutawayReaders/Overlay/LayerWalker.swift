@@ -203,7 +203,9 @@ public enum LayerWalker {
             if names.contains(Array(opaqueName.utf8)) {
                 switch dir.attribute(opaqueName) {
                 case .success(let value?):
-                    index.update(node) { $0.opaque = value == [UInt8(ascii: "y")]; $0.hasXattrWhiteouts = value == [UInt8(ascii: "x")] }
+                    // `x` marks a directory that may hold xattr whiteouts; lookup honours those whiteouts
+                    // with or without the mark (OverlayResolver), so only `y` is recorded.
+                    index.update(node) { $0.opaque = value == [UInt8(ascii: "y")] }
                 case .success(nil): break
                 case .failure(let f): problem(node, "cannot read \(opaqueName): \(f.message)")
                 }
