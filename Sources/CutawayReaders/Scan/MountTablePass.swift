@@ -10,7 +10,13 @@ import CutawayModel
 /// `nsfs` before it is parsed, and the tables do not go into the snapshot.
 public struct MountTablePass: ScanPass {
     /// Which mounts the pass keeps.
-    public enum Scope: Sendable { case all, namespaceFilesOnly }
+    public enum Scope: Sendable {
+        /// Every mount of every table, parsed and kept in the snapshot (`snapshot`, `mounts`).
+        case all
+        /// Only the nsfs mounts (bind mounts that hold namespaces); the tables are dropped
+        /// (`namespaces`).
+        case namespaceFilesOnly
+    }
     /// Which mounts this pass keeps.
     public var scope: Scope
 
