@@ -6,6 +6,7 @@ struct IDMapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "idmap",
         abstract: "Explain the uid and gid maps along a process's user-namespace chain.",
+        usage: "cutaway idmap --pid <PID> [--json] [<options>]",
         discussion: """
         From the host's initial user namespace down to the process's own, range by range \
         (inside -> outside as seen from the host), in plain sentences: "uid 0 in here is uid \

@@ -6,6 +6,7 @@ struct IPCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipc",
         abstract: "Show what is inside IPC namespaces: System V objects and POSIX message queues.",
+        usage: "cutaway ipc [--pid <PID> | --ns <INODE>] [--json] [<options>]",
         discussion: """
         For every IPC namespace (or one: --pid, --ns): its System V shared memory \
         segments, semaphore sets and message queues (key, id, size or count, \

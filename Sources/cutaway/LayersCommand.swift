@@ -7,6 +7,7 @@ struct LayersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layers",
         abstract: "Show an OverlayFS stack top-down and which layer each file comes from.",
+        usage: "cutaway layers [<TARGET> | --pid <PID>] [--files] [<options>]",
         discussion: """
         TARGET, in this order (the first rule that matches decides; more than one match is \
         an error listing the candidates): an existing path (an overlay mount point); a \

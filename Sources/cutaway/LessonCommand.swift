@@ -80,7 +80,9 @@ struct LessonCommand: ParsableCommand {
     }
 
     struct Run: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a lesson step by step, in a sandbox that disappears afterwards (needs root).")
+        static let configuration = CommandConfiguration(
+            abstract: "Run a lesson step by step, in a sandbox that disappears afterwards (needs root).",
+            usage: "cutaway lesson run <LESSON> [--non-interactive] [<options>]")
         @Argument(help: ArgumentHelp("A lesson: its name, number or the start of its name.", valueName: "LESSON")) var name: String
         @Flag(help: "Do not pause between steps or wait for predictions.") var nonInteractive = false
         @Option(help: ArgumentHelp("Where the step diagrams and snapshots go (default output/lessons/NAME).", valueName: "DIR")) var output: String?

@@ -11,6 +11,7 @@ extension LessonCommand {
     struct Draw: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw a lesson's picture (the lessons' ```picture blocks use it, inside the sandbox).",
+            usage: "cutaway lesson draw <KIND> [--merged <DIR>] [<options>]",
             discussion: """
             Examples (inside a lesson):
               cutaway lesson draw mounts --panel "sandbox=1" --panel "container=$C" \\

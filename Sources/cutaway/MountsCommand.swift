@@ -10,6 +10,7 @@ struct MountsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mounts",
         abstract: "Show the mount tree of one mount namespace, with propagation peer groups.",
+        usage: "cutaway mounts [--pid <PID> | --mountinfo <FILE>] [--json] [<options>]",
         discussion: """
         Like findmnt, plus: propagation with the peer-group numbers (shared:3, master:1, \
         propagate_from:2, unbindable), FSROOT for bind mounts (which host path was bound), \

@@ -7,6 +7,7 @@ struct NamespacesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "namespaces",
         abstract: "List every namespace on the host, all 8 types, as a tree.",
+        usage: "cutaway namespaces [--tree <RELATION>] [--json] [<options>]",
         discussion: """
         Each line: the namespace (type:inode), its number of processes, its leader (oldest member \
         process) and what makes it special: PID 1's host pid, a user namespace's id map, or what \

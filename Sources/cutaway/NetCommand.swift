@@ -6,6 +6,7 @@ struct NetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "net",
         abstract: "Show what is inside network namespaces: devices, addresses, routes, veth pairs.",
+        usage: "cutaway net [--pid <PID> | --ns <INODE>] [--json] [<options>]",
         discussion: """
         For every network namespace (or one: --pid, --ns): its devices (name, \
         index, kind, up/down, MTU, MAC, addresses as CIDR, the bridge a device is \

@@ -8,6 +8,7 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Draw a saved snapshot: its diagrams, report.txt and index.html.",
+        usage: "cutaway render <SNAPSHOT.json> [--output <DIR>] [<options>]",
         discussion: """
         Renders a snapshot.json written by `cutaway snapshot` (for example one taken on another \
         host) without reading this machine: namespaces, every mount namespace, the overlay \

@@ -11,6 +11,7 @@ struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
         abstract: "Read everything at once and save it: snapshot.json, report.txt, diagrams, index.html.",
+        usage: "cutaway snapshot [--output <DIR> | --json] [--pid <PID>] [<options>]",
         discussion: """
         Writes DIR/snapshot.json (the whole model, see the README's JSON contract), \
         DIR/report.txt, one SVG diagram per view (namespaces.svg, network.svg, ipc.svg, \
