@@ -25,7 +25,8 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
     }
 
     /// True when the bytes are valid UTF-8 (JSON then needs no `<name>Base64` sibling).
-    public var isValidUTF8: Bool { utf8String != nil }
+    /// ASCII, the common case, is checked first without making a `String`.
+    public var isValidUTF8: Bool { bytes.allSatisfy { $0 < 0x80 } || utf8String != nil }
     /// True for no bytes.
     public var isEmpty: Bool { bytes.isEmpty }
 

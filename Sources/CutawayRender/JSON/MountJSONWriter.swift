@@ -23,24 +23,24 @@ extension JSONByteWriter {
         buffer.append(UInt8(ascii: "{"))
         var first = true
         func key(_ name: Key) { writeKey(prefixes[name.rawValue], first: &first) }
-        func bytes(_ value: [UInt8], _ name: Key, _ sibling: Key) {
+        func bytes(_ value: ByteString, _ name: Key, _ sibling: Key) {
             key(name)
             if writeBytesIfValidUTF8(value) { return }
-            writeString(String(decoding: value, as: UTF8.self))
+            writeString(value.lossyString)
             key(sibling)
-            writeString(ByteString(value).base64)
+            writeString(value.base64)
         }
         func integerOrNull(_ value: Int?) {
             if let value { writeInteger(value) } else { append("null") }
         }
 
-        bytes(m.fsType.bytes, .fsType, .fsTypeBase64)
+        bytes(m.fsType, .fsType, .fsTypeBase64)
         key(.id); writeInteger(m.id)
         key(.majorMinor)
         buffer.append(UInt8(ascii: "\"")); writeDecimal(UInt64(m.major)); buffer.append(UInt8(ascii: ":")); writeDecimal(UInt64(m.minor)); buffer.append(UInt8(ascii: "\""))
         key(.master); integerOrNull(m.master)
         key(.mountOptions); writeString(m.mountOptions)
-        bytes(m.mountPoint.bytes, .mountPoint, .mountPointBase64)
+        bytes(m.mountPoint, .mountPoint, .mountPointBase64)
         key(.otherOptionalFields); writeStringArray(m.otherOptionalFields, depth: depth + 1)
         key(.parentId); writeInteger(m.parentID)
         key(.propagateFrom); integerOrNull(m.propagateFrom)
@@ -49,17 +49,17 @@ extension JSONByteWriter {
         if m.master != nil { append(",slave") }
         if m.unbindable { append(",unbindable") }
         buffer.append(UInt8(ascii: "\""))
-        bytes(m.root.bytes, .root, .rootBase64)
+        bytes(m.root, .root, .rootBase64)
         key(.shared); integerOrNull(m.shared)
-        bytes(m.source.bytes, .source, .sourceBase64)
+        bytes(m.source, .source, .sourceBase64)
         key(.superOptionList)
-        let valid = m.superOptions.allSatisfy { Self.isValidUTF8($0.bytes) }
+        let valid = m.superOptions.allSatisfy(\.isValidUTF8)
         writeArray(m.superOptions, depth: depth + 1) { writeString($0.lossyString) }
         if !valid {
             key(.superOptionListBase64)
             writeArray(m.superOptions, depth: depth + 1) { writeString($0.base64) }
         }
-        bytes(m.superOptionsString.bytes, .superOptions, .superOptionsBase64)
+        bytes(m.superOptionsString, .superOptions, .superOptionsBase64)
         key(.unbindable); append(m.unbindable ? "true" : "false")
         buffer.append(0x0A)
         indent(depth)
@@ -103,16 +103,11 @@ extension JSONByteWriter {
         writeArray(items, depth: depth) { writeString($0) }
     }
 
-    /// Writes `bytes` as a JSON string when they are valid UTF-8 (ASCII checked first, the
-    /// common case); returns false and writes nothing otherwise.
-    func writeBytesIfValidUTF8(_ bytes: [UInt8]) -> Bool {
-        guard Self.isValidUTF8(bytes) else { return false }
-        bytes.withUnsafeBufferPointer { writeStringBytes($0) }
+    /// Writes `value` as a JSON string when its bytes are valid UTF-8
+    /// (``ByteString/isValidUTF8``); returns false and writes nothing otherwise.
+    func writeBytesIfValidUTF8(_ value: ByteString) -> Bool {
+        guard value.isValidUTF8 else { return false }
+        value.bytes.withUnsafeBufferPointer { writeStringBytes($0) }
         return true
-    }
-
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return true }
-        return String(validating: bytes, as: UTF8.self) != nil
     }
 }

@@ -46,7 +46,7 @@ extension JSONByteWriter {
         key(.mountNamespace); writeIntegerOrNull(h.mountNamespace)
         key(.path)
         if let path = h.path {
-            if !writeBytesIfValidUTF8(path.bytes) {
+            if !writeBytesIfValidUTF8(path) {
                 writeString(path.lossyString)
                 key(.pathBase64); writeString(path.base64)
             }

@@ -16,13 +16,13 @@ extension JSONByteWriter {
         func key(_ name: ProcessKey) { writeKey(prefixes[name.rawValue], first: &first) }
         buffer.append(UInt8(ascii: "{"))
         key(.command)
-        if !writeBytesIfValidUTF8(p.command.bytes) {
+        if !writeBytesIfValidUTF8(p.command) {
             writeString(p.command.lossyString)
             key(.commandBase64); writeString(p.command.base64)
         }
         key(.commandLine)
-        writeArray(p.commandLine, depth: depth + 1) { if !writeBytesIfValidUTF8($0.bytes) { writeString($0.lossyString) } }
-        if p.commandLine.contains(where: { !Self.isValidUTF8($0.bytes) }) {
+        writeArray(p.commandLine, depth: depth + 1) { if !writeBytesIfValidUTF8($0) { writeString($0.lossyString) } }
+        if p.commandLine.contains(where: { !$0.isValidUTF8 }) {
             key(.commandLineBase64)
             writeArray(p.commandLine, depth: depth + 1) { writeString($0.base64) }
         }

@@ -141,17 +141,12 @@ struct JSONBytes {
         if !plain { escaped(value.lossyString) }
     }
 
-    /// Bytes that are not valid UTF-8 (only then is a `<name>Base64` sibling written).
-    static func isInvalidUTF8(_ value: ByteString) -> Bool {
-        value.bytes.contains { $0 >= 0x80 } && !value.isValidUTF8
-    }
-
     /// `"name" : "…"` and, for bytes that are not valid UTF-8, `"nameBase64" : "…"`
     /// (``KeyedEncodingContainer/encode(_:named:)``).
     func bytes(_ value: ByteString, named name: StaticString, first: Bool = false) {
         key(name, first: first)
         string(value)
-        if Self.isInvalidUTF8(value) {
+        if !value.isValidUTF8 {
             base64Key(name)
             escaped(value.base64)
         }
@@ -161,7 +156,7 @@ struct JSONBytes {
     func byteStrings(_ values: [ByteString], named name: StaticString, first: Bool = false) {
         key(name, first: first)
         list(values.count) { string(values[$0]) }
-        if values.contains(where: Self.isInvalidUTF8) {
+        if values.contains(where: { !$0.isValidUTF8 }) {
             base64Key(name)
             list(values.count) { escaped(values[$0].base64) }
         }
