@@ -411,20 +411,10 @@ final class JSONByteWriter {
         }
     }
 
-    /// Decimal digits of `value`, formatted right to left in a small stack buffer.
+    /// Decimal digits of `value` (``DecimalDigits``).
     func writeDecimal(_ value: UInt64) {
         if value < 10 { buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)); return }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var v = value
-            var i = 20
-            while v > 0 {
-                i -= 1
-                let (q, r) = v.quotientAndRemainder(dividingBy: 10)
-                digits[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: r)
-                v = q
-            }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
-        }
+        DecimalDigits.with(value) { buffer.append(contentsOf: $0) }
     }
 
     func writeFloating(_ value: Double) {

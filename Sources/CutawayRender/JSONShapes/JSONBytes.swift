@@ -255,21 +255,9 @@ final class ByteSink {
         }
     }
 
-    /// Decimal digits, formatted right to left.
+    /// Decimal digits (``DecimalDigits``).
     func decimal(_ value: UInt64) {
         if value < 10 { append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)); return }
-        var digits = 0
-        var v = value
-        while v > 0 { digits += 1; v /= 10 }
-        reserve(digits)
-        v = value
-        var i = count + digits
-        while v > 0 {
-            i -= 1
-            let (q, r) = v.quotientAndRemainder(dividingBy: 10)
-            base[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: r)
-            v = q
-        }
-        count &+= digits
+        DecimalDigits.with(value) { append($0) }
     }
 }
