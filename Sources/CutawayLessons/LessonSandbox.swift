@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CutawaySystem
 import Foundation
 
 /// The throwaway world a lesson runs in: one bash that is PID 1 of its own pid namespace,
@@ -64,52 +65,36 @@ final class LessonSandbox {
         var template = Array("/tmp/\(Self.labPrefix)\(getpid())-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw Failure(description: "cannot create a directory in /tmp: \(String(cString: strerror(errno)))") }
         lab = String(cString: made)
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], lifePipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0 else { rmdir(lab); throw Failure(description: "pipe: \(String(cString: strerror(errno)))") }
-        guard pipe(&outPipe) == 0 else {
-            close(inPipe[0]); close(inPipe[1]); rmdir(lab)
-            throw Failure(description: "pipe: \(String(cString: strerror(errno)))")
+        // Close-on-exec from the start (pipe2): only the sandbox gets these, as 0, 1, 2 and 3.
+        let inPipe: PipePair, outPipe: PipePair, lifePipe: PipePair
+        do {
+            inPipe = try PipePair()
+            do { outPipe = try PipePair() } catch { Self.closeAll(inPipe); throw error }
+            do { lifePipe = try PipePair() } catch { Self.closeAll(inPipe, outPipe); throw error }
+        } catch {
+            rmdir(lab)
+            throw Failure(description: "pipe: \(error)")
         }
-        guard pipe(&lifePipe) == 0 else {
-            (inPipe + outPipe).forEach { close($0) }; rmdir(lab)
-            throw Failure(description: "pipe: \(String(cString: strerror(errno)))")
-        }
-        // Close-on-exec everywhere: only the sandbox gets these, as 0, 1, 2 and 3 (dup2 clears the flag).
-        for fd in inPipe + outPipe + lifePipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 2)
-        posix_spawn_file_actions_adddup2(&actions, lifePipe[0], 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty); sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        // Its own process group: Ctrl-C reaches the runner, which then ends the sandbox itself.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         let args = ["/usr/bin/unshare", "--mount", "--propagation", "private", "--pid", "--fork",
                     "--mount-proc", "--ipc", "--uts", "--net", "--", "/bin/bash", "--noprofile", "--norc"]
-        let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let envp: [UnsafeMutablePointer<CChar>?] = Self.environment(lab: lab, outputDirectory: outputDirectory, cutawayBinary: cutawayBinary).map { strdup($0) } + [nil]
-        defer { envp.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, args[0], &actions, &attributes, argv, envp)
-        close(inPipe[0]); close(outPipe[1]); close(lifePipe[0])
-        guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0]); close(lifePipe[1]); rmdir(lab)
-            throw Failure(description: "cannot start the lesson sandbox (/usr/bin/unshare from util-linux, /bin/bash): \(String(cString: strerror(rc)))")
+        let child: ChildProcess
+        do {
+            // Its own process group: Ctrl-C reaches the runner, which then ends the sandbox itself.
+            child = try ChildProcess.spawn(
+                args[0], arguments: args,
+                environment: Self.environment(lab: lab, outputDirectory: outputDirectory, cutawayBinary: cutawayBinary),
+                descriptors: [(0, inPipe.readEnd), (1, outPipe.writeEnd), (2, outPipe.writeEnd), (3, lifePipe.readEnd)],
+                defaultSignals: ChildProcess.allSignals, newProcessGroup: true)
+        } catch {
+            Self.closeAll(inPipe, outPipe, lifePipe)
+            rmdir(lab)
+            throw Failure(description: "cannot start the lesson sandbox (/usr/bin/unshare from util-linux, /bin/bash): \(error)")
         }
-        pid = child
-        toShell = inPipe[1]
-        fromShell = outPipe[0]
-        lifeline = lifePipe[1]
+        try? inPipe.readEnd.close(); try? outPipe.writeEnd.close(); try? lifePipe.readEnd.close()
+        pid = child.pid
+        toShell = inPipe.writeEnd.rawValue
+        fromShell = outPipe.readEnd.rawValue
+        lifeline = lifePipe.writeEnd.rawValue
         let setup = """
         ( exec 0</dev/null 1>/dev/null 2>&1; cat <&3; kill -KILL -1 ) &
         exec 3<&-
@@ -127,6 +112,11 @@ final class LessonSandbox {
             finish()
             throw Failure(description: "the lesson sandbox did not start (status \(status)): \(ignored)")
         }
+    }
+
+    /// Closes both ends of each pipe (a sandbox that could not start).
+    private static func closeAll(_ pipes: PipePair...) {
+        for p in pipes { try? p.readEnd.close(); try? p.writeEnd.close() }
     }
 
     /// Runs a script in the lesson's shell (its variables and background jobs persist),

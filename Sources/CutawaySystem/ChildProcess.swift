@@ -29,13 +29,21 @@ public struct ChildProcess: Sendable {
     /// The child's process id.
     public let pid: pid_t
 
-    /// Starts `path` with `arguments` (argv, `argv[0]` included) and this process's
-    /// environment. `descriptors` maps each of the child's descriptor numbers to the
-    /// descriptor of this process it is a copy of (posix_spawn_file_actions_adddup2(3)). The
-    /// child starts with no signal blocked and `defaultSignals` at their default action
-    /// (posix_spawnattr_setsigdefault(3)), whatever this process ignores or handles.
-    public static func spawn(_ path: String, arguments: [String], descriptors: [(child: Int32, parent: FileDescriptor)],
-                             defaultSignals: [Int32]) throws(Errno) -> ChildProcess {
+    /// Every signal number, 1 to 64, for `defaultSignals`: the set sigfillset(3) makes (glibc's
+    /// sigaddset(3) refuses the two it reserves for itself, as sigfillset leaves them out).
+    public static let allSignals = Array(Int32(1)...64)
+
+    /// Starts `path` with `arguments` (argv, `argv[0]` included) and `environment`
+    /// (`NAME=value` entries; nil: this process's environment). `descriptors` maps each of the
+    /// child's descriptor numbers to the descriptor of this process it is a copy of
+    /// (posix_spawn_file_actions_adddup2(3)). The child starts with no signal blocked and
+    /// `defaultSignals` at their default action (posix_spawnattr_setsigdefault(3); ``allSignals``
+    /// for every one), whatever this process ignores or handles; with `newProcessGroup`, in a
+    /// process group of its own (posix_spawnattr_setpgroup(3)), so that the terminal's Ctrl-C
+    /// reaches this process and not the child.
+    public static func spawn(_ path: String, arguments: [String], environment: [String]? = nil,
+                             descriptors: [(child: Int32, parent: FileDescriptor)],
+                             defaultSignals: [Int32], newProcessGroup: Bool = false) throws(Errno) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -49,11 +57,19 @@ public struct ChildProcess: Sendable {
         for signal in defaultSignals { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        let status = envp.map { posix_spawn(&pid, path, &actions, &attributes, argv, $0) }
+            ?? posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         guard status == 0 else { throw Errno(rawValue: status) }
         return ChildProcess(pid: pid)
     }
