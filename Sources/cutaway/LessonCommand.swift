@@ -53,7 +53,7 @@ struct LessonCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the lessons.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the lessons.")
         @Flag(help: "Print JSON: {\"lessons\": [{\"name\", \"title\"}]}.") var json = false
         @OptionGroup var source: LessonSource
 
@@ -70,7 +70,7 @@ struct LessonCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a lesson's text and commands (no root needed).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a lesson's text and commands (no root needed).")
         @Argument(help: ArgumentHelp("A lesson: its name, number or the start of its name.", valueName: "LESSON")) var name: String
         @OptionGroup var source: LessonSource
         func run() throws {
@@ -81,6 +81,7 @@ struct LessonCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run a lesson step by step, in a sandbox that disappears afterwards (needs root).",
             usage: "cutaway lesson run <LESSON> [--non-interactive] [<options>]")
         @Argument(help: ArgumentHelp("A lesson: its name, number or the start of its name.", valueName: "LESSON")) var name: String

@@ -10,6 +10,7 @@ extension LessonCommand {
     /// directory and no names of the machine.
     struct Draw: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "draw",
             abstract: "Draw a lesson's picture (the lessons' ```picture blocks use it, inside the sandbox).",
             usage: "cutaway lesson draw <KIND> [--merged <DIR>] [<options>]",
             discussion: """
