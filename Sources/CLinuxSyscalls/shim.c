@@ -1,3 +1,5 @@
+#define _GNU_SOURCE
+#include <sched.h>
 #include "CLinuxSyscalls.h"
 #include <sys/ioctl.h>
 #include <sys/xattr.h>
@@ -51,4 +53,14 @@ int cutaway_fstatfs_type(int fd, uint64_t *type) {
     int r = fstatfs(fd, &info);
     if (r == 0) *type = (uint64_t)info.f_type;
     return r;
+}
+
+int cutaway_usable_cpus(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (int)online : 1;
 }

@@ -7,10 +7,28 @@ public enum NamespaceType: String, Codable, CaseIterable, Sendable, Comparable, 
     public var isHierarchical: Bool { self == .pid || self == .user }
 
     /// The order lsns and cutaway list types in.
-    public static func < (lhs: NamespaceType, rhs: NamespaceType) -> Bool {
-        let order: [NamespaceType] = [.user, .pid, .mnt, .net, .ipc, .uts, .cgroup, .time]
-        return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
+    public static func < (lhs: NamespaceType, rhs: NamespaceType) -> Bool { lhs.rank < rhs.rank }
+
+    /// The type's place in that order: user, pid, mnt, net, ipc, uts, cgroup, time.
+    @inline(__always) var rank: Int {
+        switch self {
+        case .user: 0
+        case .pid: 1
+        case .mnt: 2
+        case .net: 3
+        case .ipc: 4
+        case .uts: 5
+        case .cgroup: 6
+        case .time: 7
+        }
     }
+
+    /// Equal cases (the raw-value default compares the strings).
+    public static func == (lhs: NamespaceType, rhs: NamespaceType) -> Bool { lhs.rank == rhs.rank }
+
+    /// Hashes the case (the raw-value default hashes the string), for the scans' tables
+    /// keyed by namespace.
+    public func hash(into hasher: inout Hasher) { hasher.combine(rank) }
 
     /// A one-line reminder of what the type isolates (namespaces(7)).
     public var isolates: String {

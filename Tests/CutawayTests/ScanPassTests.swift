@@ -1,4 +1,5 @@
 import CutawayModel
+import Foundation
 @testable import CutawayReaders
 import Testing
 
@@ -52,18 +53,29 @@ import Testing
         #expect(state.ledger[.init(.uts, 60)]?.threads == [12])
     }
 
+    /// The snapshot's takenAt: RFC 3339 in UTC, as ISO8601DateFormatter writes it by default.
+    @Test func takenAtIsRFC3339InUTC() {
+        #expect(LiveHost.timestamp(0) == "1970-01-01T00:00:00Z")
+        #expect(LiveHost.timestamp(1_700_000_000) == "2023-11-14T22:13:20Z")
+        #expect(LiveHost.timestamp(1_796_045_007) == ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: 1_796_045_007)))
+    }
+
     @Test func fileDescriptorPassRecordsNamespaceFDsAndCountsRefusals() {
         let src = source()
-        src.directories["10/fd"] = ["0", "7", "9"]
-        src.links["10/fd/0"] = "/dev/null"
-        src.links["10/fd/7"] = "net:[70]"
-        src.links["10/fd/9"] = "socket:[123]"
+        src.directories["30/fd"] = ["0", "7", "9"]
+        src.links["30/fd/0"] = "/dev/null"
+        src.links["30/fd/7"] = "net:[70]"
+        src.links["30/fd/9"] = "socket:[123]"
         src.errors["20/fd"] = .permissionDenied
+        // The reader (pid 10) itself: the namespace files it opens to ask about relations.
+        src.directories["10/fd"] = ["5"]
+        src.links["10/fd/5"] = "net:[71]"
         var state = ScanState(reader: reader)
         ProcessPass().run(&state, source: src)
         FileDescriptorPass().run(&state, source: src)
-        #expect(state.ledger[.init(.net, 70)]?.holders == [NamespaceHolder(kind: .openFD, pid: 10, fd: 7)])
+        #expect(state.ledger[.init(.net, 70)]?.holders == [NamespaceHolder(kind: .openFD, pid: 30, fd: 7)])
         #expect(state.ledger[.init(.net, 70)]?.pids == [])
+        #expect(state.ledger[.init(.net, 71)] == nil)
         #expect(state.visibility.fdDirectoriesDenied == 1)
     }
 

@@ -61,4 +61,8 @@ int cutaway_fstatfs_type(int fd, uint64_t *type);
 /// fails with EXDEV otherwise (Linux 5.6+; ENOSYS before). Used for container engine stores.
 int cutaway_open_beneath(int dirfd, const char *path, int flags);
 
+/// The CPUs this process may run on: CPU_COUNT of sched_getaffinity(2) (a cpuset or
+/// `taskset` leaves fewer than the machine has); sysconf(_SC_NPROCESSORS_ONLN) if that fails.
+int cutaway_usable_cpus(void);
+
 #endif

@@ -1,8 +1,8 @@
 import CutawayModel
 
 /// Pass 3, open file descriptors: reads the links in `PID/fd` and records every namespace
-/// held by an open nsfs fd (a namespace no process is in may live on only in an fd).
-/// Counts the fd directories that refused to be listed.
+/// held by an open nsfs fd (a namespace no process is in may live on only in an fd), except
+/// those of the reading process itself. Counts the fd directories that refused to be listed.
 ///
 /// Its reads are per process (``ProcessFilesPass``): in a ``SnapshotScanner`` they share the
 /// process pass's walk of `/proc`, one open of each `/proc/PID`.
@@ -39,6 +39,9 @@ public struct FileDescriptorPass: ProcessFilesPass {
             guard let result = reading as? Reading else { continue }
             if result.denied { state.visibility.fdDirectoriesDenied += 1 }
             let pid = state.processes[i].pid
+            // The reader's own descriptors are the namespace files it opens to ask about
+            // relations while it walks (NamespaceRelationPass), not holders.
+            guard pid != state.reader.pid else { continue }
             for h in result.held {
                 state.ledger.note(h.type, h.inode, via: "\(pid)/fd/\(h.fd)") { $0.holders.append(.init(kind: .openFD, pid: pid, fd: h.fd)) }
             }

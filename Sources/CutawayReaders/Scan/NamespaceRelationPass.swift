@@ -10,7 +10,9 @@ import CutawayModel
 /// On the live `/proc` the namespaces are asked on every core, each worker with its own
 /// ``LiveNamespaceInspector`` (the inspector memoizes and is not shared between threads);
 /// the answers are merged in ledger order, so the result is the same as one after another.
-public struct NamespaceRelationPass: ScanPass {
+/// Namespaces the process walk already asked (``ProcessPass/inspectsNamespaces``) are not
+/// asked again unless that ask failed.
+public struct NamespaceRelationPass: SweepPass {
     /// The pass.
     public init() {}
 
@@ -27,22 +29,50 @@ public struct NamespaceRelationPass: ScanPass {
         return inspection
     }
 
-    public func run(_ state: inout ScanState, source: any ProcSource) {
+    public func run(_ state: inout ScanState, source: any ProcSource) { runSwept(&state, source: source) }
+
+    func plan(_ state: ScanState, source: any ProcSource, workers: SweepWorkers) -> SweepPlan {
+        // On the live /proc each worker has its own inspector (they memoize and are not shared
+        // between threads); anything else is asked through the source.
+        let live = source is DirectoryProcSource && source.rootDescription == "/proc"
+        let inspectors = !live ? [] : state.namespaceInspectors.count == workers.count ? state.namespaceInspectors
+            : (0..<workers.count).map { _ in LiveNamespaceInspector(procRoot: "/proc") }
+        // Answers the process walk already has (ProcessPass.inspectsNamespaces).
+        let known = state.namespaceInspections
+        func ask(_ worker: Int) -> (String, NamespaceType, UInt64) -> NamespaceInspection {
+            live ? { inspectors[worker].inspect(path: $0, type: $1, inode: $2) } : { source.inspectNamespace(at: $0, type: $1, inode: $2) }
+        }
+        let ledger = state.ledger
+        let keys = ledger.order
+        return SweepPlan(count: keys.count, read: { i, worker in
+            guard let answer = known[keys[i]] else { return Self.inspect(keys[i], ledger[keys[i]]!, ask(worker)) }
+            if answer.subject != nil { return answer }
+            // Asked and not answered (the process went away): ask through the other paths,
+            // keeping what the first ask found on the way.
+            var again = Self.inspect(keys[i], ledger[keys[i]]!, ask(worker))
+            again.discovered = answer.discovered + again.discovered
+            return again
+        }, record: { readings, state in
+            state.namespaceInspections = [:]
+            state.namespaceInspectors = []
+            var inspections = readings.map { $0 as! NamespaceInspection }
+            // Namespaces noted by the passes recorded since the plan (bind mounts): asked now.
+            for key in state.ledger.order.dropFirst(keys.count) {
+                inspections.append(Self.inspect(key, state.ledger[key]!, ask(0)))
+            }
+            Self.record(inspections, into: &state)
+        })
+    }
+
+    /// Turns the ledger and `inspections` (one per ledger key, in ledger order) into the
+    /// snapshot's namespaces.
+    static func record(_ inspections: [NamespaceInspection], into state: inout ScanState) {
         let ledger = state.ledger
         var facts: [SnapshotIndex.NamespaceKey: NamespaceFacts] = [:]
+        facts.reserveCapacity(ledger.order.count + 16)
         var problems: [SnapshotIndex.NamespaceKey: [String]] = [:]
         var hiddenOrder: [SnapshotIndex.NamespaceKey] = []
-        let keys = ledger.order
-        let inspections: [NamespaceInspection]
-        if source is DirectoryProcSource, source.rootDescription == "/proc" {
-            let inspectors = (0..<ParallelMap.workers).map { _ in LiveNamespaceInspector(procRoot: "/proc") }
-            inspections = ParallelMap.mapPerWorker(keys.count) { worker, i in
-                Self.inspect(keys[i], ledger[keys[i]]!) { inspectors[worker].inspect(path: $0, type: $1, inode: $2) }
-            }
-        } else {
-            inspections = keys.map { key in Self.inspect(key, ledger[key]!) { source.inspectNamespace(at: $0, type: $1, inode: $2) } }
-        }
-        for (key, inspection) in zip(keys, inspections) {
+        for (key, inspection) in zip(ledger.order, inspections) {
             for f in inspection.discovered {
                 let k = SnapshotIndex.NamespaceKey(f.type, f.inode)
                 if facts[k] == nil { facts[k] = f; if ledger[k] == nil { hiddenOrder.append(k) } }
@@ -53,9 +83,12 @@ public struct NamespaceRelationPass: ScanPass {
                 problems[key, default: []].append("relations: could not open the namespace (\(e))")
             }
         }
+        // Sorted by type and inode: the keys, before the namespaces are built (no moving of
+        // whole namespaces while sorting).
+        let keys = (ledger.order + hiddenOrder).sorted { ($0.type, $0.inode) < ($1.type, $1.inode) }
         var out: [Namespace] = []
-        out.reserveCapacity(ledger.order.count + hiddenOrder.count)
-        for key in ledger.order + hiddenOrder {
+        out.reserveCapacity(keys.count)
+        for key in keys {
             let f = facts[key]
             let p = ledger[key]
             var notes = (problems[key] ?? []) + (f?.problems ?? [])
@@ -68,7 +101,6 @@ public struct NamespaceRelationPass: ScanPass {
                 hidden: p == nil, notes: notes
             ))
         }
-        out.sort { ($0.type, $0.inode) < ($1.type, $1.inode) }
         state.namespaces = out
     }
 }

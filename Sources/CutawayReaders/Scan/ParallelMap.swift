@@ -1,12 +1,13 @@
+import CutawayModel
+import CLinuxSyscalls
 import Dispatch
-import Foundation
 import Synchronization
 
 /// Runs independent reads on every core and returns their results in input order, so that
 /// what a scan records does not depend on which thread finished first.
 enum ParallelMap {
     /// Worker threads for a scan: the cores this process may use.
-    static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    static let workers = Int(cutaway_usable_cpus())
 
     /// `transform(i)` for `i` in `0..<count`, in order. Runs on `workers` threads when
     /// `concurrent` is set and there is enough work; one after another otherwise.
@@ -17,6 +18,13 @@ enum ParallelMap {
 }
 
 extension ParallelMap {
+    /// Like ``map(_:concurrent:_:)``, telling `transform` which worker runs it (0 when one
+    /// after another).
+    static func mapWithWorker<T>(_ count: Int, concurrent: Bool, _ transform: (_ worker: Int, _ index: Int) -> T) -> [T] {
+        guard concurrent, workers > 1, count >= 16 else { return (0..<count).map { transform(0, $0) } }
+        return mapPerWorker(count, transform)
+    }
+
     /// Like ``map(_:concurrent:_:)``, always on `workers` threads, telling `transform` which
     /// worker (0..<workers) runs it, for per-thread state such as a memoizing inspector.
     static func mapPerWorker<T>(_ count: Int, _ transform: (_ worker: Int, _ index: Int) -> T) -> [T] {
@@ -54,4 +62,14 @@ final class JobCounter: Sendable {
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// Namespaces claimed by the worker that asks about them, so that each is asked once.
+final class NamespaceClaims: Sendable {
+    private let claimed = Mutex<Set<SnapshotIndex.NamespaceKey>>([])
+    init() {}
+    /// True the first time `key` is claimed.
+    func claim(_ key: SnapshotIndex.NamespaceKey) -> Bool {
+        claimed.withLock { $0.insert(key).inserted }
+    }
 }

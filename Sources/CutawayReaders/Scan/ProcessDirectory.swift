@@ -49,6 +49,25 @@ enum ProcessDirectory {
         }
     }
 
+    /// The subdirectory `name` (e.g. `ns`, `task/TID/ns`): for the live `/proc` one `O_PATH`
+    /// descriptor, so that the reads in it look up only their own name (search permission is
+    /// all `O_PATH` needs, as for the same reads through the longer names); nil when it cannot
+    /// be opened (the caller then reads through the longer names and gets their errors).
+    func subdirectory(_ name: String) -> ProcessDirectory? {
+        switch self {
+        case .paths(let source, let prefix): .paths(source, prefix: prefix + name + "/")
+        case .descriptor(let dir): DescriptorDirectory(name, in: dir).map { .descriptor($0) }
+        }
+    }
+
+    /// The open directory descriptor, for the live `/proc` only.
+    var descriptor: Int32? {
+        switch self {
+        case .paths: nil
+        case .descriptor(let dir): dir.fd
+        }
+    }
+
     /// The number of threads, when one `fstatat` can tell: procfs gives `PID/task` a link
     /// count of 2 + threads (proc(5) does not promise it, so only the live source asks).
     func threadCount() -> Int? {
@@ -65,6 +84,14 @@ final class DescriptorDirectory {
 
     init?(path: String) {
         let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        self.fd = fd
+    }
+
+    /// `name` under `parent`, opened `O_PATH` (enough for the `*at` reads relative to it),
+    /// never through a symbolic link.
+    init?(_ name: String, in parent: DescriptorDirectory) {
+        let fd = openat(parent.fd, name, CUTAWAY_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         self.fd = fd
     }

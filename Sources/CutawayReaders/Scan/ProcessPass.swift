@@ -12,8 +12,17 @@ public struct ProcessPass: ScanPass {
     /// Read `cmdline` (the snapshot keeps it; the namespace views do not need it).
     public var commandLines: Bool
 
+    /// On the live `/proc`, ask each namespace for its relations (``NamespaceRelationPass``)
+    /// the first time a process shows it, during the walk, through the process's `ns`
+    /// directory that is open anyway: one name to look up instead of a whole path later, and
+    /// no wait between the passes. The relation pass takes these answers and asks the rest.
+    /// The answers do not depend on which member was asked, so the result is the same.
+    public var inspectsNamespaces: Bool
+
     /// The pass, reading details and command lines as asked.
-    public init(details: Bool = true, commandLines: Bool = true) { self.details = details; self.commandLines = commandLines }
+    public init(details: Bool = true, commandLines: Bool = true, inspectsNamespaces: Bool = false) {
+        self.details = details; self.commandLines = commandLines; self.inspectsNamespaces = inspectsNamespaces
+    }
 
     /// What reading one process gave, before it is recorded.
     enum Reading {
@@ -21,6 +30,10 @@ public struct ProcessPass: ScanPass {
         case statusDenied(Diagnostic?)
         case read(ProcessRecord, forChildren: [String: UInt64], errors: [ProcReadError], diagnostics: [Diagnostic])
     }
+
+    /// One process's reading, what the passes along read of it, and the namespaces it was
+    /// the first to show, with their answers.
+    typealias Outcome = (reading: Reading, along: [any Sendable], inspected: [(SnapshotIndex.NamespaceKey, NamespaceInspection)])
 
     /// The pass alone (no other per-process pass sharing its walk).
     public func run(_ state: inout ScanState, source: any ProcSource) { run(&state, source: source, along: []) }
@@ -37,15 +50,29 @@ public struct ProcessPass: ScanPass {
         }
         state.visibility.processesListed = state.pids.count
         let pids = state.pids
-        let readings = ParallelMap.map(pids.count, concurrent: source is DirectoryProcSource) { i -> (Reading, [any Sendable]) in
-            guard let dir = ProcessDirectory.open(pids[i], in: source) else { return (.gone, []) }
-            let reading = read(pids[i], dir, source)
-            guard case .read(let record, _, _, _) = reading, !along.isEmpty else { return (reading, []) }
-            return (reading, along.map { $0.read(record, in: dir) })
+        let concurrent = source is DirectoryProcSource
+        let inspectors = inspectsNamespaces && concurrent && source.rootDescription == "/proc"
+            ? (0..<ParallelMap.workers).map { _ in LiveNamespaceInspector(procRoot: "/proc") } : []
+        let claims = NamespaceClaims()
+        let readings = ParallelMap.mapWithWorker(pids.count, concurrent: concurrent) { worker, i -> Outcome in
+            guard let dir = ProcessDirectory.open(pids[i], in: source) else { return (.gone, [], []) }
+            let (reading, nsDirectory) = read(pids[i], dir, source)
+            guard case .read(let record, _, _, _) = reading else { return (reading, [], []) }
+            var inspected: [(SnapshotIndex.NamespaceKey, NamespaceInspection)] = []
+            if !inspectors.isEmpty, let nsFD = nsDirectory?.descriptor {
+                for (type, inode) in record.namespaces where claims.claim(.init(type, inode)) {
+                    inspected.append((.init(type, inode), inspectors[worker].inspect(
+                        link: type.rawValue, in: nsFD, path: "\(pids[i])/ns/\(type.rawValue)", type: type, inode: inode)))
+                }
+            }
+            return (reading, along.map { $0.read(record, in: dir) }, inspected)
         }
+        state.namespaceInspectors = inspectors
         state.processes.reserveCapacity(pids.count)
+        state.ledger.reserveCapacity(2 * pids.count + 64)
         var alongReadings = along.map { _ in [any Sendable]() }
-        for (pid, (reading, extra)) in zip(pids, readings) {
+        for (pid, (reading, extra, inspected)) in zip(pids, readings) {
+            for (key, inspection) in inspected { state.namespaceInspections[key] = inspection }
             switch reading {
             case .gone:
                 state.visibility.processesGone += 1
@@ -82,12 +109,13 @@ public struct ProcessPass: ScanPass {
         for (pass, readings) in zip(along, alongReadings) { pass.record(readings, into: &state) }
     }
 
-    func read(_ pid: Int32, _ dir: ProcessDirectory, _ source: any ProcSource) -> Reading {
+    /// One process's reading, and its `ns` directory when it was opened as one.
+    func read(_ pid: Int32, _ dir: ProcessDirectory, _ source: any ProcSource) -> (Reading, ProcessDirectory?) {
         guard details else {
             var record = ProcessRecord(pid: pid)
             let links = NamespaceLinks.read(dir, "ns")
             record.namespaces = links.links
-            return .read(record, forChildren: links.forChildren, errors: links.errors, diagnostics: [])
+            return (.read(record, forChildren: links.forChildren, errors: links.errors, diagnostics: []), links.directory)
         }
         let status: ProcStatus
         let diagnostics: [Diagnostic]
@@ -96,7 +124,7 @@ public struct ProcessPass: ScanPass {
             (status, diagnostics) = ProcStatusParser.parse(try dir.readFile("status"), file: file)
         } catch {
             // A FIFO, device or link where status should be (a planted capture): say so.
-            return error == .gone ? .gone : .statusDenied(error.isRefusal ? Diagnostic(file: file, message: "not read: \(error)") : nil)
+            return (error == .gone ? .gone : .statusDenied(error.isRefusal ? Diagnostic(file: file, message: "not read: \(error)") : nil), nil)
         }
         var record = ProcessRecord(pid: pid, ppid: status.ppid ?? 0, uids: status.uids, gids: status.gids,
                                    nsPID: status.nsPID, nsTGID: status.nsTGID)
@@ -116,7 +144,7 @@ public struct ProcessPass: ScanPass {
         }
         let links = NamespaceLinks.read(dir, "ns")
         record.namespaces = links.links
-        return .read(record, forChildren: links.forChildren, errors: links.errors, diagnostics: diagnostics)
+        return (.read(record, forChildren: links.forChildren, errors: links.errors, diagnostics: diagnostics), links.directory)
     }
 }
 
@@ -125,18 +153,32 @@ struct NamespaceLinks {
     var links: [NamespaceType: UInt64] = [:]
     var forChildren: [String: UInt64] = [:]
     var errors: [ProcReadError] = []
+    /// The `ns` directory the links were read in, when it was opened as one.
+    var directory: ProcessDirectory?
 
+    /// The links of `dir`'s subdirectory `ns`, read relative to it when it can be opened
+    /// (see ``ProcessDirectory/subdirectory(_:)``), through `ns/NAME` otherwise.
     static func read(_ dir: ProcessDirectory, _ ns: String, forChildren wanted: Bool = true) -> NamespaceLinks {
+        if let sub = dir.subdirectory(ns) {
+            var links = read(sub, prefix: "", forChildren: wanted)
+            links.directory = sub
+            return links
+        }
+        return read(dir, prefix: ns + "/", forChildren: wanted)
+    }
+
+    /// The links `prefix` + TYPE of `dir`.
+    static func read(_ dir: ProcessDirectory, prefix: String, forChildren wanted: Bool) -> NamespaceLinks {
         var out = NamespaceLinks()
         for type in NamespaceType.allCases {
             do {
-                if let (t, inode) = NamespaceLinkParser.parse(try dir.readLink("\(ns)/\(type.rawValue)")), t == type { out.links[type] = inode }
+                if let (t, inode) = NamespaceLinkParser.parse(try dir.readLink(prefix + type.rawValue)), t == type { out.links[type] = inode }
             } catch { out.errors.append(error) }
         }
         guard wanted else { return out }
         for name in ["pid_for_children", "time_for_children"] {
             // ENOENT is normal here: unshare(CLONE_NEWPID) before the first child exists.
-            if let target = try? dir.readLink("\(ns)/\(name)"), let (_, inode) = NamespaceLinkParser.parse(target) {
+            if let target = try? dir.readLink(prefix + name), let (_, inode) = NamespaceLinkParser.parse(target) {
                 out.forChildren[name] = inode
             }
         }

@@ -23,6 +23,10 @@ public struct ScanState {
     public var visibility = Visibility()
     /// Problems in the input so far (malformed lines, unexpected values).
     public var diagnostics: [Diagnostic] = []
+    /// Relations asked during the process walk (``ProcessPass/inspectsNamespaces``), by namespace.
+    var namespaceInspections: [SnapshotIndex.NamespaceKey: NamespaceInspection] = [:]
+    /// The inspectors that asked them, one per worker, for the relation pass to go on with.
+    var namespaceInspectors: [LiveNamespaceInspector] = []
 
     /// An empty state for a scan by `reader`.
     public init(reader: ReaderInfo) {
@@ -61,6 +65,13 @@ public struct NamespaceLedger {
 
     /// An empty ledger.
     public init() {}
+
+    /// Makes room for `count` namespaces (a scan expects about two per process), so that
+    /// noting them does not grow and rehash the table again and again.
+    public mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+        order.reserveCapacity(count)
+    }
 
     /// The entry of a namespace, if it was noted.
     public subscript(key: SnapshotIndex.NamespaceKey) -> Entry? { entries[key] }

@@ -54,7 +54,7 @@ public final class SnapshotScanner {
 
     /// The passes, in order. A new source of facts is one more entry here.
     public var passes: [any ScanPass] {
-        var list: [any ScanPass] = [ProcessPass(details: options.processDetails, commandLines: options.commandLines)]
+        var list: [any ScanPass] = [ProcessPass(details: options.processDetails, commandLines: options.commandLines, inspectsNamespaces: true)]
         if options.threads { list.append(ThreadPass()) }
         if options.fileDescriptors { list.append(FileDescriptorPass()) }
         list.append(MountTablePass(scope: options.mountTables))
@@ -76,7 +76,17 @@ public final class SnapshotScanner {
             processes.run(&state, source: source, along: along)
             list.removeFirst(1 + along.count)
         }
-        for pass in list { pass.run(&state, source: source) }
+        // Consecutive per-namespace passes share one parallel sweep.
+        while let pass = list.first {
+            let swept = list.prefix { $0 is any SweepPass }.compactMap { $0 as? any SweepPass }
+            if swept.count > 1 {
+                SweepPassRunner.sweep(swept, &state, source: source)
+                list.removeFirst(swept.count)
+            } else {
+                pass.run(&state, source: source)
+                list.removeFirst()
+            }
+        }
         let readerNamespaces = ProcessDirectory.open(reader.pid, in: source).map { NamespaceLinks.read($0, "ns", forChildren: false).links } ?? [:]
         var snapshot = Snapshot(
             hostname: reader.hostname, kernelRelease: reader.kernelRelease, takenAt: reader.takenAt,

@@ -29,30 +29,81 @@ public protocol NamespaceInspector: AnyObject {
 ///   chain, not an error.
 /// - Ancestors that no process is in any more are found by following the returned fds.
 /// - Each namespace is asked once (memoized by type and inode).
+/// - The files of the user and pid namespaces asked last stay open (a few, see
+///   ``heldLimit``): NS_GET_USERNS and NS_GET_PARENT only ever return those two types, and
+///   nsfs keeps a namespace's dentry only while a file holds it, so with the file held the
+///   next namespace that asks for the same owner or parent reuses it instead of building a
+///   new dentry and inode and freeing them again on close (most of the cost of the ioctls).
+///   Namespaces are asked in the order processes showed them, a container's together, so
+///   the owner they share is among the last held. Few, because a process's fd table that
+///   outgrows its 64 first slots while threads share it waits for an RCU grace period
+///   (expand_fdtable in fs/file.c), which costs more than the dentries saved.
 public final class LiveNamespaceInspector: NamespaceInspector {
     private let procRoot: FilePath
     private var memo: [SnapshotIndex.NamespaceKey: NamespaceFacts] = [:]
+    /// Descriptors of user and pid namespaces kept open, with when each was last wanted;
+    /// closed by deinit.
+    private var held: [(key: SnapshotIndex.NamespaceKey, fd: Int32, used: Int)] = []
+    private var clock = 0
+    /// How many namespace files an inspector keeps open at most.
+    public static let heldLimit = 12
 
     /// An inspector of namespace files under `procRoot`.
     public init(procRoot: FilePath = "/proc") { self.procRoot = procRoot }
 
+    deinit { for h in held { close(h.fd) } }
+
+    /// Done with `fd`, the file of namespace `key`: a user or pid namespace asked for the first
+    /// time is kept open (closing the one wanted longest ago when ``heldLimit`` are open);
+    /// anything else is closed.
+    private func release(_ fd: Int32, key: SnapshotIndex.NamespaceKey, new: Bool) {
+        clock += 1
+        guard new, key.type.isHierarchical else {
+            if let i = held.firstIndex(where: { $0.key == key }) { held[i].used = clock }
+            close(fd)
+            return
+        }
+        if held.count == Self.heldLimit, let oldest = held.indices.min(by: { held[$0].used < held[$1].used }) {
+            close(held[oldest].fd)
+            held.remove(at: oldest)
+        }
+        held.append((key, fd, clock))
+    }
+
     public var knownFacts: [NamespaceFacts] { Array(memo.values) }
 
     public func inspect(path: String, type: NamespaceType, inode: UInt64) -> NamespaceInspection {
+        inspect(type: type, inode: inode) { () throws(NamespaceFileError) in try open(path) }
+    }
+
+    /// Like ``inspect(path:type:inode:)``, through the member link `name` (`net`, `pid`, …) of
+    /// a process's `ns` directory open on `directory` (a descriptor of `/proc/PID/ns` under
+    /// this inspector's proc root): the open looks up one name instead of the whole path.
+    /// `path` is the same link from the proc root, used if the nsfs device is unknown.
+    func inspect(link name: String, in directory: Int32, path: String, type: NamespaceType, inode: UInt64) -> NamespaceInspection {
+        guard let device = nsfsDevice else { return inspect(path: path, type: type, inode: inode) }
+        return inspect(type: type, inode: inode) { () throws(NamespaceFileError) in
+            let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+            return try Self.checked(fd, device: device)
+        }
+    }
+
+    private func inspect(type: NamespaceType, inode: UInt64, open: () throws(NamespaceFileError) -> (fd: Int32, inode: UInt64?)) -> NamespaceInspection {
         if let known = memo[.init(type, inode)] { return NamespaceInspection(subject: known) }
-        let file: FileDescriptor
-        do { file = try open(path) } catch {
+        let opened: (fd: Int32, inode: UInt64?)
+        do { opened = try open() } catch {
             switch error {
             case .system(let e): return NamespaceInspection(subject: nil, openError: ProcReadError(errno: e))
             case .notANamespace: return NamespaceInspection(subject: nil, openError: .gone)
             }
         }
-        defer { try? file.close() }
-        let fd = file.rawValue
+        let fd = opened.fd
         // The link can change between readlink and open (setns): describe what was opened.
-        let actual = Self.inode(of: fd) ?? inode
+        let actual = opened.inode ?? inode
+        let new = memo[.init(type, actual)] == nil
         var discovered: [NamespaceFacts] = []
         let facts = describe(fd: fd, type: type, inode: actual, discovered: &discovered)
+        release(fd, key: .init(type, actual), new: new)
         guard actual == inode else {
             return NamespaceInspection(subject: nil, discovered: discovered + [facts], openError: .gone)
         }
@@ -72,20 +123,30 @@ public final class LiveNamespaceInspector: NamespaceInspector {
         return fstat(own.rawValue, &st) == 0 ? UInt64(st.st_dev) : nil
     }()
 
-    /// Opens the namespace file at `path` (under the proc root) for the ioctls.
+    /// Opens the namespace file at `path` (under the proc root) for the ioctls; returns the
+    /// descriptor and, when the open already learned it, the namespace's inode.
     ///
     /// A member link, `PID/ns/TYPE` or `PID/task/TID/ns/TYPE`, on procfs can only resolve to
     /// an nsfs file (the kernel's proc_ns_get_link gives nothing else, never a FIFO or a
     /// device), so it is opened read-only at once and then checked to be on nsfs by its
     /// st_dev: one open instead of ``NamespaceFile/open(_:)``'s `O_PATH` open, fstatfs and
     /// re-open. Anything else (an fd, a bind mount) goes through ``NamespaceFile/open(_:)``.
-    private func open(_ path: String) throws(NamespaceFileError) -> FileDescriptor {
-        guard Self.isMemberLink(path), let device = nsfsDevice else { return try NamespaceFile.open(procRoot.appending(path)) }
+    private func open(_ path: String) throws(NamespaceFileError) -> (fd: Int32, inode: UInt64?) {
+        guard Self.isMemberLink(path), let device = nsfsDevice else {
+            let fd = try NamespaceFile.open(procRoot.appending(path)).rawValue
+            return (fd, Self.inode(of: fd))
+        }
         let fd = procRoot.appending(path).withPlatformString { Glibc.open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
+        return try Self.checked(fd, device: device)
+    }
+
+    /// The descriptor `fd` just opened from a member link, with its inode, if it is on nsfs
+    /// (st_dev is `device`); closed and refused otherwise.
+    private static func checked(_ fd: Int32, device: UInt64) throws(NamespaceFileError) -> (fd: Int32, inode: UInt64?) {
         guard fd >= 0 else { throw .system(Errno(rawValue: errno)) }
         var st = stat()
         guard fstat(fd, &st) == 0, UInt64(st.st_dev) == device else { close(fd); throw .notANamespace }
-        return FileDescriptor(rawValue: fd)
+        return (fd, UInt64(st.st_ino))
     }
 
     /// `PID/ns/NAME` or `PID/task/TID/ns/NAME`.
@@ -118,22 +179,26 @@ public final class LiveNamespaceInspector: NamespaceInspector {
         if type.isHierarchical {
             let parentFD = cutaway_ns_get_parent(fd)
             if parentFD >= 0 {
-                defer { close(parentFD) }
+                var new = false
                 if let p = Self.inode(of: parentFD) {
                     facts.parent = p
-                    if memo[.init(type, p)] == nil { discovered.append(describe(fd: parentFD, type: type, inode: p, discovered: &discovered)) }
+                    new = memo[.init(type, p)] == nil
+                    if new { discovered.append(describe(fd: parentFD, type: type, inode: p, discovered: &discovered)) }
                 }
+                release(parentFD, key: .init(type, facts.parent ?? 0), new: new)
             } else if let problem = Self.problem(errno, asking: "parent") {
                 facts.problems.append(problem)
             }
         }
         let ownerFD = cutaway_ns_get_userns(fd)
         if ownerFD >= 0 {
-            defer { close(ownerFD) }
+            var new = false
             if let o = Self.inode(of: ownerFD) {
                 facts.owner = o
-                if memo[.init(.user, o)] == nil { discovered.append(describe(fd: ownerFD, type: .user, inode: o, discovered: &discovered)) }
+                new = memo[.init(.user, o)] == nil
+                if new { discovered.append(describe(fd: ownerFD, type: .user, inode: o, discovered: &discovered)) }
             }
+            release(ownerFD, key: .init(.user, facts.owner ?? 0), new: new)
         } else if let problem = Self.problem(errno, asking: "owner") {
             facts.problems.append(problem)
         }
