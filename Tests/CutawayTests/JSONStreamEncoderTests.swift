@@ -151,6 +151,29 @@ import Testing
         #expect(written == (try foundation(big)))
     }
 
+    /// A snapshot with long arrays: its processes, namespaces and mount tables are written on
+    /// every core in parts (ConcurrentArrayWriter) and its top-level object goes out as it is
+    /// made (SnapshotJSONWriter). Foundation's bytes all the same, in memory and through a
+    /// descriptor (where the parts are flushed as they come).
+    @Test func longArraysWrittenOnEveryCoreAreByteForByteFoundations() throws {
+        var snapshot = try DiagramTests().demo()
+        func repeated<T>(_ items: [T]) -> [T] { Array(repeatElement(items, count: 700 / max(1, items.count) + 1).joined()) }
+        snapshot.processes = repeated(snapshot.processes)
+        snapshot.namespaces = repeated(snapshot.namespaces)
+        snapshot.mountTables = repeated(snapshot.mountTables)
+        #expect(snapshot.processes.count > 700 && snapshot.namespaces.count > 700 && snapshot.mountTables.count > 700)
+        try expectSameBytes(snapshot)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-json-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        try JSONStreamEncoder().write(snapshot, to: fd)
+        try JSONStreamEncoder().write(["namespaces": snapshot.namespaces], to: fd)
+        close(fd)
+        let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written == (try foundation(snapshot)) + [0x0A] + (try foundation(["namespaces": snapshot.namespaces])) + [0x0A])
+    }
+
     /// Mounts are written by MountJSONWriter, not through `Mount.encode(to:)`: every field and
     /// every `<name>Base64` sibling, in and out of arrays, must still be Foundation's bytes.
     @Test func mountsWrittenDirectlyAreByteForByteFoundations() throws {

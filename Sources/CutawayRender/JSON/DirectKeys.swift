@@ -1,6 +1,8 @@
 /// The fixed keys of a type that ``JSONByteWriter`` writes directly (without its
 /// `encode(to:)`), in the order they are written: sorted as the writer sorts keys.
-protocol DirectKey: CaseIterable, RawRepresentable where RawValue == Int, AllCases == [Self] {}
+/// `CodingKey` gives each case its name as `stringValue`, made by the compiler (the raw
+/// value is the case's index).
+protocol DirectKey: CaseIterable, RawRepresentable, CodingKey where RawValue == Int, AllCases == [Self] {}
 
 /// A key set and an indentation level, for ``JSONByteWriter/keyPrefixCache``.
 struct KeyPrefixShape: Hashable {
@@ -14,9 +16,8 @@ extension JSONByteWriter {
     func keyPrefixes<K: DirectKey>(_ keys: K.Type, depth: Int) -> [[UInt8]] {
         let shape = KeyPrefixShape(keys: ObjectIdentifier(keys), depth: depth)
         if let known = keyPrefixCache[shape] { return known }
-        let made = K.allCases.map { key -> [UInt8] in
-            [UInt8(ascii: ","), 0x0A] + [UInt8](repeating: 0x20, count: 2 * (depth + 1)) + Array("\"\(key)\" : ".utf8)
-        }
+        let indentation = [UInt8(ascii: ","), 0x0A] + [UInt8](repeating: 0x20, count: 2 * (depth + 1))
+        let made = K.allCases.map { indentation + Array("\"\($0.stringValue)\" : ".utf8) }
         keyPrefixCache[shape] = made
         return made
     }

@@ -147,6 +147,29 @@ final class JSONByteWriter {
             writeMount(withUnsafePointer(to: value) { $0.withMemoryRebound(to: Mount.self, capacity: 1) { $0.pointee } }, depth: depth)
             return
         }
+        if T.self == Snapshot.self {
+            try writeSnapshot(withUnsafePointer(to: value) { $0.withMemoryRebound(to: Snapshot.self, capacity: 1) { $0.pointee } }, depth: depth)
+            return
+        }
+        // The long arrays of a snapshot: on every core (ConcurrentArrayWriter).
+        if T.self == [MountTable].self {
+            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [MountTable].self, capacity: 1) { $0.pointee } }, depth: depth) {
+                $0.writeMountTable($1, depth: $2)
+            }
+            return
+        }
+        if T.self == [Namespace].self {
+            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [Namespace].self, capacity: 1) { $0.pointee } }, depth: depth) {
+                $0.writeNamespace($1, depth: $2)
+            }
+            return
+        }
+        if T.self == [ProcessRecord].self {
+            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [ProcessRecord].self, capacity: 1) { $0.pointee } }, depth: depth) {
+                try $0.writeProcess($1, depth: $2)
+            }
+            return
+        }
         let encoder = StreamingEncoder(writer: self, depth: depth)
         let mark = frames.count
         try value.encode(to: encoder)
@@ -240,7 +263,7 @@ final class JSONByteWriter {
         while frames.count > mark {
             let frame = frames.removeLast()
             if frame.isObject && frame.count > 0 { entryRanges[entryRanges.count - 1].end = position }
-            if frame.isObject && (!frame.inOrder || (frames.isEmpty && spillFD >= 0)) {
+            if frame.isObject && (!frame.inOrder || (frames.isEmpty && frame.depth == 0 && spillFD >= 0)) {
                 try closeReordered(frame)
             } else {
                 if frame.count == 0 { buffer.append(0x0A) }
@@ -283,7 +306,7 @@ final class JSONByteWriter {
             kept.append(base + index)
         }
         let start = frame.start - flushed
-        if frames.isEmpty && fd >= 0 {
+        if frames.isEmpty && frame.depth == 0 && fd >= 0 {
             // The top-level object: write its entries in order straight to the descriptor.
             var out: [UInt8] = [UInt8(ascii: "{")]
             out.reserveCapacity(Self.chunk * 2)
@@ -347,7 +370,7 @@ final class JSONByteWriter {
     /// Writes what no open object may still reorder, once a chunk is ready.
     func flushReady() throws {
         guard fd >= 0 else { return }
-        if let root = frames.first, root.isObject {
+        if let root = frames.first, root.isObject, root.depth == 0 {
             // Inside the top-level object: spill what no nested object may still reorder.
             guard buffer.count >= Self.spillThreshold, !spillFailed else { return }
             let limit = (frames.dropFirst().first(where: \.isObject)?.start ?? position) - flushed

@@ -1,0 +1,92 @@
+import CutawayModel
+import Dispatch
+import Foundation
+
+/// The long arrays of a snapshot (its processes, namespaces and mount tables) written on
+/// every core: the elements are cut into consecutive parts, each part is written by its own
+/// ``JSONByteWriter`` into its own buffer at the array's indentation, and the parts are
+/// appended in order, so the bytes are the same as one after another (the byte-for-byte
+/// tests against Foundation's encoder cover it).
+///
+/// Parts go in rounds of a few per core, and each round's bytes are handed on (and flushed
+/// or spilled as ``JSONByteWriter`` does) before the next round starts, so no more than a
+/// round of the array is held at once.
+extension JSONByteWriter {
+    /// Elements per part at most, so that a round stays small whatever the array's size.
+    static let concurrentPartLimit = 32
+    /// Arrays shorter than this are written one element after another.
+    static let concurrentMinimum = 64
+    /// The cores this process may use.
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Writes `items` as a JSON array at indentation `depth`, each element by `element`
+    /// (called with the writer to write into and the element's indentation).
+    func writeArray<Element>(concurrently items: [Element], depth: Int,
+                             _ element: (JSONByteWriter, Element, Int) throws -> Void) throws {
+        buffer.append(UInt8(ascii: "["))
+        if items.isEmpty { buffer.append(0x0A) }
+        let workers = Self.cores
+        if items.count < Self.concurrentMinimum || workers < 2 {
+            for index in items.indices {
+                separate(first: index == 0, depth: depth)
+                try element(self, items[index], depth + 1)
+            }
+        } else {
+            let partSize = max(1, min(Self.concurrentPartLimit, items.count / (workers * 4)))
+            let partsPerRound = workers * 2
+            var start = 0
+            while start < items.count {
+                let bounds = (0..<partsPerRound).map { p in
+                    min(items.count, start + p * partSize)..<min(items.count, start + (p + 1) * partSize)
+                }.filter { !$0.isEmpty }
+                let parts = try writeParts(items, bounds, depth: depth, element)
+                for part in parts {
+                    buffer.append(contentsOf: part)
+                    if fd >= 0, buffer.count >= Self.chunk { try flushReady() }
+                }
+                start = bounds.last!.upperBound
+            }
+        }
+        buffer.append(0x0A)
+        indent(depth)
+        buffer.append(UInt8(ascii: "]"))
+    }
+
+    /// `,` (but before the first element), newline and the element's indentation.
+    @inline(__always) private func separate(first: Bool, depth: Int) {
+        if !first { buffer.append(UInt8(ascii: ",")) }
+        buffer.append(0x0A)
+        indent(depth + 1)
+    }
+
+    /// The bytes of each range of elements, written at once on the cores.
+    private func writeParts<Element>(_ items: [Element], _ bounds: [Range<Int>], depth: Int,
+                                     _ element: (JSONByteWriter, Element, Int) throws -> Void) throws -> [[UInt8]] {
+        let results = UnsafeMutableBufferPointer<Result<[UInt8], any Error>?>.allocate(capacity: bounds.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        withoutActuallyEscaping(element) { element in
+            let shared = PartsBox(items: items, bounds: bounds, element: element, results: results)
+            DispatchQueue.concurrentPerform(iterations: bounds.count) { p in
+                let writer = JSONByteWriter(fd: -1)
+                shared.results[p] = Result {
+                    for index in shared.bounds[p] {
+                        writer.separate(first: index == 0, depth: depth)
+                        try shared.element(writer, shared.items[index], depth + 1)
+                    }
+                    return writer.buffer
+                }
+            }
+        }
+        return try (0..<bounds.count).map { try results[$0]!.get() }
+    }
+}
+
+/// What the part writers share: read-only inputs and one result slot each (each worker
+/// writes only its own slot, the caller reads them after `concurrentPerform` returns).
+private struct PartsBox<Element>: @unchecked Sendable {
+    let items: [Element]
+    let bounds: [Range<Int>]
+    let element: (JSONByteWriter, Element, Int) throws -> Void
+    let results: UnsafeMutableBufferPointer<Result<[UInt8], any Error>?>
+}
