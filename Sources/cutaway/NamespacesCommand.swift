@@ -61,7 +61,8 @@ struct NamespacesCommand: ParsableCommand {
             }
         } else if json {
             let shown = focus?.snapshot ?? snapshot
-            let selected = shown.namespaces.filter { types.contains($0.type) }
+            let selected = types.count == NamespaceType.allCases.count ? shown.namespaces : shown.namespaces.filter { types.contains($0.type) }
+            UntilExit.keep((snapshot, shown, selected))
             var extra = ["visibility": AnyEncodable(snapshot.visibility)]
             if let focus { extra["focus"] = AnyEncodable(FocusJSON(focus)) }
             try JSONOutput.print(Wrapped(key: "namespaces", value: selected, extra: extra))

@@ -22,3 +22,14 @@ enum JSONOutput {
         try JSONStreamEncoder().write(value, to: STDOUT_FILENO)
     }
 }
+
+/// What a one-shot command read stays allocated until the process exits: the kernel takes
+/// the memory back at once (exit_mmap), instead of thousands of releases one by one when the
+/// command returns (about 2 ms for 1,800 namespaces, 7 ms for a snapshot of 300 containers;
+/// README, "Speed"). Only for commands that print once and exit.
+enum UntilExit {
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    /// Keeps `value` (and everything it refers to) alive until the process exits.
+    static func keep(_ value: Any) { kept.append(value) }
+}

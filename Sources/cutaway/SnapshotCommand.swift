@@ -50,6 +50,7 @@ struct SnapshotCommand: ParsableCommand {
         var snapshot = try source.load()
         if snapshot.origin == .live { snapshot.overlays = OverlayReader.pictures(for: snapshot) }
         if json {
+            UntilExit.keep(snapshot)
             try JSONOutput.print(snapshot)
             return
         }
