@@ -12,7 +12,7 @@
 # smaller mountinfo, quadratic), BENCH_DIAGRAM_RUNS (snapshot --output, which draws every
 # diagram), BENCH_TIMEOUT (seconds per run, default 600), BENCH_ONLY (comma-separated parts of
 # work names, e.g. "layers,namespaces --json": run only those). CUTAWAY=path picks the binary
-# (default: a release build, made if missing; CI passes the debug build the tests used).
+# (default: the release build of scripts/install.sh; CI passes the debug build the tests used).
 #
 # Everything it creates lives under /tmp/cutaway-speed-bench.*: namespace sets held by
 # processes it started (killed by pid on exit, also on Ctrl-C), an overlay mounted only inside
@@ -34,7 +34,8 @@ fi
 export BENCH_SETS BENCH_MOUNTS BENCH_LAYERS BENCH_FILES BENCH_LINES BENCH_LINES_LARGE BENCH_RUNS BENCH_SLOW_RUNS BENCH_DIAGRAM_RUNS
 
 if [ -z "${CUTAWAY:-}" ]; then
-    swift build -c release --product cutaway >&2
+    # The build scripts/install.sh installs: the Swift runtime and Foundation linked in.
+    swift build -c release --static-swift-stdlib --product cutaway >&2
     CUTAWAY=$PWD/.build/release/cutaway
 fi
 CUTAWAY=$(realpath "$CUTAWAY")

@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 prefix="${1:-/usr/local}"
 dest="${DESTDIR:-}${prefix}"
 
-swift build -c release --product cutaway
-bin="$(swift build -c release --show-bin-path)/cutaway"
+# --static-swift-stdlib: the Swift runtime and Foundation are linked in, so the binary runs on
+# hosts without the Swift toolchain and starts faster (no dynamic loading of libFoundation).
+swift build -c release --static-swift-stdlib --product cutaway
+bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/cutaway"
 
 man_dir="$(mktemp -d /tmp/cutaway-man.XXXXXX)"
 trap 'rm -rf "$man_dir"' EXIT
