@@ -109,10 +109,16 @@ public enum ProcStatParser {
 public enum NamespaceLinkParser {
     /// The type and inode of a link target; nil for anything else (an fd that is not a namespace).
     public static func parse(_ bytes: some Collection<UInt8>) -> (type: NamespaceType, inode: UInt64)? {
-        let b = Array(bytes)
+        if let parsed = bytes.withContiguousStorageIfAvailable({ parse(buffer: $0) }) { return parsed }
+        return Array(bytes).withUnsafeBufferPointer { parse(buffer: $0) }
+    }
+
+    /// The same on bytes in place (a link target read into a stack buffer): no copy, and the
+    /// type is matched by its bytes, not through a `String`.
+    public static func parse(buffer b: UnsafeBufferPointer<UInt8>) -> (type: NamespaceType, inode: UInt64)? {
         guard let colon = b.firstIndex(of: ByteScanning.colon), colon + 2 < b.count,
               b[colon + 1] == UInt8(ascii: "["), b.last == UInt8(ascii: "]"),
-              let type = NamespaceType(rawValue: String(decoding: b[..<colon], as: UTF8.self)),
+              let type = NamespaceType.allCases.first(where: { $0.rawValue.utf8.elementsEqual(b[..<colon]) }),
               let inode = ByteScanning.decimal(b[(colon + 2)..<(b.count - 1)], as: UInt64.self) else { return nil }
         return (type, inode)
     }

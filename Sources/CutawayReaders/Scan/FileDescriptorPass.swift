@@ -22,13 +22,7 @@ public struct FileDescriptorPass: ProcessFilesPass {
     func read(_ p: ProcessRecord, in dir: ProcessDirectory) -> any Sendable {
         guard !p.namespaces.isEmpty else { return Reading() }
         do throws(ProcReadError) {
-            var reading = Reading()
-            for name in try dir.listDirectory("fd") {
-                guard let fd = Int32(name), let target = try? dir.readLink("fd/\(name)"),
-                      let (type, inode) = NamespaceLinkParser.parse(target) else { continue }
-                reading.held.append((fd, type, inode))
-            }
-            return reading
+            return Reading(held: try dir.namespaceLinks(in: "fd").map { ($0.entry, $0.type, $0.inode) })
         } catch {
             return Reading(denied: error == .permissionDenied)
         }

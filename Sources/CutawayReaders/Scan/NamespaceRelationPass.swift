@@ -86,21 +86,23 @@ public struct NamespaceRelationPass: SweepPass {
         // Sorted by type and inode: the keys, before the namespaces are built (no moving of
         // whole namespaces while sorting).
         let keys = (ledger.order + hiddenOrder).sorted { ($0.type, $0.inode) < ($1.type, $1.inode) }
-        var out: [Namespace] = []
-        out.reserveCapacity(keys.count)
-        for key in keys {
+        // Each namespace is built from the tables alone: on every core, in key order.
+        let built = ParallelMap.map(keys.count, concurrent: keys.count >= 256) { i -> (namespace: Namespace, unavailable: Bool) in
+            let key = keys[i]
             let f = facts[key]
             let p = ledger[key]
             var notes = (problems[key] ?? []) + (f?.problems ?? [])
             if f == nil && problems[key] == nil { notes.append("relations: not recorded") }
-            if !notes.isEmpty { state.visibility.relationsUnavailable += 1 }
+            let unavailable = !notes.isEmpty
             if p == nil { notes.append("hidden: no process, fd or mount holds it; found as an ancestor or owner") }
-            out.append(Namespace(
+            return (Namespace(
                 type: key.type, inode: key.inode, id: f?.id, parent: f?.parent, owner: f?.owner, ownerUID: f?.ownerUID,
                 pids: (p?.pids ?? []).sorted(), threads: (p?.threads ?? []).sorted(), holders: p?.holders ?? [],
                 hidden: p == nil, notes: notes
-            ))
+            ), unavailable)
         }
+        state.visibility.relationsUnavailable += built.lazy.filter(\.unavailable).count
+        let out = built.map(\.namespace)
         state.namespaces = out
     }
 }

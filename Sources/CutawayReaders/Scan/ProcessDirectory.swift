@@ -49,6 +49,51 @@ enum ProcessDirectory {
         }
     }
 
+    /// The namespace the link `name` points to (`ns/net`, `fd/7`), nil when it points to
+    /// something else; for the live `/proc` read into a stack buffer and parsed in place.
+    func namespaceLink(_ name: String) throws(ProcReadError) -> (type: NamespaceType, inode: UInt64)? {
+        switch self {
+        case .paths(let source, let prefix): NamespaceLinkParser.parse(try source.readLink(prefix + name))
+        case .descriptor(let dir): try dir.withLinkTarget(name) { NamespaceLinkParser.parse(buffer: $0) }
+        }
+    }
+
+    /// The links of subdirectory `name` (`fd`) that point to namespaces, with each link's name
+    /// as a number (the fd). For the live `/proc` the directory is opened once, listed with
+    /// getdents64(2) and each link read relative to it, by the kernel's own name bytes.
+    func namespaceLinks(in name: String) throws(ProcReadError) -> [(entry: Int32, type: NamespaceType, inode: UInt64)] {
+        switch self {
+        case .paths:
+            var out: [(entry: Int32, type: NamespaceType, inode: UInt64)] = []
+            for entry in try listDirectory(name) {
+                guard let number = Int32(entry), let link = try? namespaceLink(name + "/" + entry) else { continue }
+                out.append((number, link.type, link.inode))
+            }
+            return out
+        case .descriptor(let dir):
+            let sub: DirectoryDescriptor
+            switch DirectoryDescriptor.open(Array(name.utf8), in: dir.fd) {
+            case .success(let opened): sub = opened
+            case .failure(let failure): throw ProcReadError(errno: Errno(rawValue: failure.errno))
+            }
+            defer { sub.close() }
+            var listing = DirectoryListing()
+            if let failure = sub.list(into: &listing) { throw ProcReadError(errno: Errno(rawValue: failure.errno)) }
+            var out: [(entry: Int32, type: NamespaceType, inode: UInt64)] = []
+            for i in 0..<listing.count {
+                // Only fd links point to namespaces, and those are short: a link that does
+                // not fit, or that went away meanwhile, is not one.
+                let read = listing.withCName(at: i) { cname in
+                    DescriptorDirectory.withLinkTarget(in: sub.fd, cname) { NamespaceLinkParser.parse(buffer: $0) }
+                }
+                guard case .read(let parsed) = read, let link = parsed,
+                      let number = listing.withName(at: i, { ByteScanning.decimal($0, as: Int32.self) }) else { continue }
+                out.append((number, link.type, link.inode))
+            }
+            return out
+        }
+    }
+
     /// The subdirectory `name` (e.g. `ns`, `task/TID/ns`): for the live `/proc` one `O_PATH`
     /// descriptor, so that the reads in it look up only their own name (search permission is
     /// all `O_PATH` needs, as for the same reads through the longer names); nil when it cannot
@@ -132,6 +177,34 @@ final class DescriptorDirectory {
             if n < buffer.count { return Array(buffer[0..<n]) }
             guard buffer.count < 1 << 16 else { return buffer }
             buffer = [UInt8](repeating: 0, count: buffer.count * 4)
+        }
+    }
+
+    /// `body` on the target of the link `name`, read with readlinkat(2) into a stack buffer
+    /// (the targets of /proc's namespace and fd links are short; a longer one is read whole).
+    func withLinkTarget<T>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws(ProcReadError) -> T {
+        switch name.withCString({ Self.withLinkTarget(in: fd, $0, body) }) {
+        case .read(let result): return result
+        case .failed(let code): throw ProcReadError(errno: Errno(rawValue: code))
+        case .tooLong: return try readLink(name).withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// What reading a link into a stack buffer gave.
+    enum LinkRead<T> {
+        case read(T)
+        case failed(errno: Int32)
+        case tooLong
+    }
+
+    /// `body` on the target of the link `name` relative to `directory`, read into 256 bytes
+    /// on the stack.
+    static func withLinkTarget<T>(in directory: Int32, _ name: UnsafePointer<CChar>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> LinkRead<T> {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer -> LinkRead<T> in
+            let n = buffer.withMemoryRebound(to: CChar.self) { readlinkat(directory, name, $0.baseAddress!, $0.count) }
+            if n < 0 { return .failed(errno: errno) }
+            guard n < buffer.count else { return .tooLong }
+            return .read(body(UnsafeBufferPointer(rebasing: buffer[..<n])))
         }
     }
 

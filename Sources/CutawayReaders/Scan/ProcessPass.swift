@@ -70,6 +70,7 @@ public struct ProcessPass: ScanPass {
         state.namespaceInspectors = inspectors
         state.processes.reserveCapacity(pids.count)
         state.ledger.reserveCapacity(2 * pids.count + 64)
+        state.namespaceInspections.reserveCapacity(2 * pids.count + 64)
         var alongReadings = along.map { _ in [any Sendable]() }
         for (pid, (reading, extra, inspected)) in zip(pids, readings) {
             for (key, inspection) in inspected { state.namespaceInspections[key] = inspection }
@@ -150,7 +151,9 @@ public struct ProcessPass: ScanPass {
 
 /// The namespace links of one `ns` directory (`PID/ns` or `task/TID/ns`).
 struct NamespaceLinks {
-    var links: [NamespaceType: UInt64] = [:]
+    /// Sized for all eight types up front (a table grown one entry at a time is rebuilt
+    /// four times, for every process).
+    var links = [NamespaceType: UInt64](minimumCapacity: NamespaceType.allCases.count)
     var forChildren: [String: UInt64] = [:]
     var errors: [ProcReadError] = []
     /// The `ns` directory the links were read in, when it was opened as one.
@@ -172,14 +175,14 @@ struct NamespaceLinks {
         var out = NamespaceLinks()
         for type in NamespaceType.allCases {
             do {
-                if let (t, inode) = NamespaceLinkParser.parse(try dir.readLink(prefix + type.rawValue)), t == type { out.links[type] = inode }
+                if let (t, inode) = try dir.namespaceLink(prefix + type.rawValue), t == type { out.links[type] = inode }
             } catch { out.errors.append(error) }
         }
         guard wanted else { return out }
         for name in ["pid_for_children", "time_for_children"] {
             // ENOENT is normal here: unshare(CLONE_NEWPID) before the first child exists.
-            if let target = try? dir.readLink(prefix + name), let (_, inode) = NamespaceLinkParser.parse(target) {
-                out.forChildren[name] = inode
+            if let link = (try? dir.namespaceLink(prefix + name)) ?? nil {
+                out.forChildren[name] = link.inode
             }
         }
         return out

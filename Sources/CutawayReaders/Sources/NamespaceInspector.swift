@@ -40,7 +40,7 @@ public protocol NamespaceInspector: AnyObject {
 ///   (expand_fdtable in fs/file.c), which costs more than the dentries saved.
 public final class LiveNamespaceInspector: NamespaceInspector {
     private let procRoot: FilePath
-    private var memo: [SnapshotIndex.NamespaceKey: NamespaceFacts] = [:]
+    private var memo = [SnapshotIndex.NamespaceKey: NamespaceFacts](minimumCapacity: 1024)
     /// Descriptors of user and pid namespaces kept open, with when each was last wanted;
     /// closed by deinit.
     private var held: [(key: SnapshotIndex.NamespaceKey, fd: Int32, used: Int)] = []
