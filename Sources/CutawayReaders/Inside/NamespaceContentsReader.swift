@@ -26,23 +26,14 @@ public enum NamespaceContentsReader {
             snapshot.namespaces.filter { $0.type == type }.sorted { ($0.inode != readers[type] ? 1 : 0, $0.inode) < ($1.inode != readers[type] ? 1 : 0, $1.inode) }
         }
 
-        // Network namespaces, spread over the worker threads, recorded in this order.
+        // Network namespaces, recorded in this order.
         let nets = ordered(.net)
         let candidates = nets.map { NetworkNamespaceReader.Candidate(inode: $0.inode, locations: EnterableNamespace.locations(of: $0)) }
         let netJobs = nets.map { ns in
             NamespaceThread.Job(kind: .network, inode: ns.inode,
                                 open: { EnterableNamespace.open(.net, ns.inode, via: EnterableNamespace.locations(of: ns), procRoot: procRoot) },
-                                body: { Result { () throws(NamespaceReadError) in try NetworkNamespaceReader.dump(candidates: candidates.filter { $0.inode != ns.inode }, procRoot: procRoot) } })
+                                body: { Contents.network(Result { () throws(NamespaceReadError) in try NetworkNamespaceReader.dump(candidates: candidates, excluding: ns.inode, procRoot: procRoot) }) })
         }
-        var networks: [NetworkNamespace] = []
-        for (ns, result) in zip(nets, NamespaceThread.run(netJobs)) {
-            switch result.flatMap({ $0 }) {
-            case .success(let dump): networks.append(NetworkNamespaceReader.model(namespace: ns.inode, dump))
-            case .failure(let e): snapshot.visibility.networksUnread.append(UnreadNamespace(namespace: ns.inode, reason: e.description))
-            }
-        }
-        NetworkNamespaceReader.namePeers(&networks)
-        snapshot.networks = networks.sorted { $0.namespace < $1.namespace }
 
         // IPC namespaces.
         let mounts = MqueueMount.find(in: snapshot.mountTables, procRoot: procRoot)
@@ -60,12 +51,32 @@ public enum NamespaceContentsReader {
             let order = likely + withQueues.filter { !likely.contains($0) }
             return NamespaceThread.Job(kind: .ipc, inode: ns.inode,
                                        open: { EnterableNamespace.open(.ipc, ns.inode, via: EnterableNamespace.locations(of: ns), procRoot: procRoot) },
-                                       body: { IPCNamespaceReader.read(mounts: mounts, candidates: order) })
+                                       body: { Contents.ipc(IPCNamespaceReader.read(mounts: mounts, candidates: order)) })
         }
+
+        // Both kinds in one run of the pool: no thread waits for the last network namespace
+        // before the IPC namespaces start.
+        let results = NamespaceThread.run(netJobs + ipcJobs)
+        var networks: [NetworkNamespace] = []
+        for (ns, result) in zip(nets, results) {
+            switch result.flatMap({ contents -> Result<NetworkNamespaceReader.Dump, NamespaceReadError> in
+                guard case .network(let dump) = contents else { return .failure(NamespaceReadError("not a network namespace's contents")) }
+                return dump
+            }) {
+            case .success(let dump): networks.append(NetworkNamespaceReader.model(namespace: ns.inode, dump))
+            case .failure(let e): snapshot.visibility.networksUnread.append(UnreadNamespace(namespace: ns.inode, reason: e.description))
+            }
+        }
+        NetworkNamespaceReader.namePeers(&networks)
+        snapshot.networks = networks.sorted { $0.namespace < $1.namespace }
+
         var claimed: Set<Int> = []
         var ipc: [IPCNamespace] = []
-        for (ns, result) in zip(ipcNamespaces, NamespaceThread.run(ipcJobs)) {
-            switch result {
+        for (ns, result) in zip(ipcNamespaces, results.dropFirst(nets.count)) {
+            switch result.flatMap({ contents -> Result<IPCNamespaceReader.Result, NamespaceReadError> in
+                guard case .ipc(let read) = contents else { return .failure(NamespaceReadError("not an IPC namespace's contents")) }
+                return .success(read)
+            }) {
             case .success(let r):
                 var contents = IPCNamespace(namespace: ns.inode, sharedMemory: r.sharedMemory, semaphoreSets: r.semaphoreSets, messageQueues: r.messageQueues)
                 snapshot.diagnostics += r.diagnostics
@@ -100,5 +111,11 @@ public enum NamespaceContentsReader {
             return "no readable mqueue mount belongs to it (\(unreadable.count) could not be listed: \(unreadable[0].problem ?? "?"))"
         }
         return "no mqueue mount with queues in it belongs to it (an empty mount cannot be tied to an IPC namespace without creating a queue)"
+    }
+
+    /// What one job of the pool read: a network namespace's dump or an IPC namespace's objects.
+    enum Contents {
+        case network(Result<NetworkNamespaceReader.Dump, NamespaceReadError>)
+        case ipc(IPCNamespaceReader.Result)
     }
 }

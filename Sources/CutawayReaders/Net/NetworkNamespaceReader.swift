@@ -23,8 +23,9 @@ enum NetworkNamespaceReader {
     }
 
     /// Run on a thread inside the namespace: links, addresses, IPv4 and IPv6 routes, then
-    /// the namespace ids its veth peers are in, asked for each candidate until all are known.
-    static func dump(candidates: [Candidate], procRoot: String) throws(NamespaceReadError) -> Dump {
+    /// the namespace ids its veth peers are in, asked for each candidate (but `excluded`, the
+    /// namespace itself) until all are known.
+    static func dump(candidates: [Candidate], excluding excluded: UInt64? = nil, procRoot: String) throws(NamespaceReadError) -> Dump {
         let socket = try NetlinkSocket()
         var d = Dump()
         d.links = try socket.dump(RouteNetlink.linkDump).compactMap(RouteNetlink.link)
@@ -38,7 +39,7 @@ enum NetworkNamespaceReader {
             }
         }
         var wanted = Set(d.links.compactMap(\.linkNetnsID))
-        for candidate in candidates where !wanted.isEmpty {
+        for candidate in candidates where !wanted.isEmpty && candidate.inode != excluded {
             guard case .success(let file) = EnterableNamespace.open(.net, candidate.inode, via: candidate.locations, procRoot: procRoot) else { continue }
             guard let answer = try? socket.ask({ RouteNetlink.nsidQuestion(fd: file.fd, sequence: $0) }),
                   let id = RouteNetlink.nsid(answer), wanted.remove(id) != nil else { continue }

@@ -34,15 +34,27 @@ extension JSONByteWriter {
         } else {
             let partSize = max(1, min(Self.concurrentPartLimit, items.count / (workers * 4)))
             let partsPerRound = workers * 2
+            // One writer per part of a round, kept from round to round (buffers and key
+            // prefixes made once).
+            let writers = (0..<partsPerRound).map { _ in JSONByteWriter(fd: -1) }
             var start = 0
             while start < items.count {
                 let bounds = (0..<partsPerRound).map { p in
                     min(items.count, start + p * partSize)..<min(items.count, start + (p + 1) * partSize)
                 }.filter { !$0.isEmpty }
-                let parts = try writeParts(items, bounds, depth: depth, element)
-                for part in parts {
-                    buffer.append(contentsOf: part)
-                    if fd >= 0, buffer.count >= Self.chunk { try flushReady() }
+                try writeParts(items, bounds, writers, depth: depth, element)
+                if fd >= 0 && frames.isEmpty {
+                    // Nothing open to reorder: the parts go to the descriptor as they are.
+                    try flushAll()
+                    for writer in writers.prefix(bounds.count) {
+                        try writeAll(writer.buffer[...])
+                        flushed += writer.buffer.count
+                    }
+                } else {
+                    for writer in writers.prefix(bounds.count) {
+                        buffer.append(contentsOf: writer.buffer)
+                        if fd >= 0, buffer.count >= Self.chunk { try flushReady() }
+                    }
                 }
                 start = bounds.last!.upperBound
             }
@@ -59,34 +71,37 @@ extension JSONByteWriter {
         indent(depth + 1)
     }
 
-    /// The bytes of each range of elements, written at once on the cores.
-    private func writeParts<Element>(_ items: [Element], _ bounds: [Range<Int>], depth: Int,
-                                     _ element: (JSONByteWriter, Element, Int) throws -> Void) throws -> [[UInt8]] {
-        let results = UnsafeMutableBufferPointer<Result<[UInt8], any Error>?>.allocate(capacity: bounds.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
+    /// Writes each range of elements into its writer's buffer (emptied first), at once on the cores.
+    private func writeParts<Element>(_ items: [Element], _ bounds: [Range<Int>], _ writers: [JSONByteWriter], depth: Int,
+                                     _ element: (JSONByteWriter, Element, Int) throws -> Void) throws {
+        let failures = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: bounds.count)
+        failures.initialize(repeating: nil)
+        defer { failures.deinitialize(); failures.deallocate() }
         withoutActuallyEscaping(element) { element in
-            let shared = PartsBox(items: items, bounds: bounds, element: element, results: results)
+            let shared = PartsBox(items: items, bounds: bounds, writers: writers, element: element, failures: failures)
             DispatchQueue.concurrentPerform(iterations: bounds.count) { p in
-                let writer = JSONByteWriter(fd: -1)
-                shared.results[p] = Result {
+                let writer = shared.writers[p]
+                writer.buffer.removeAll(keepingCapacity: true)
+                do {
                     for index in shared.bounds[p] {
                         writer.separate(first: index == 0, depth: depth)
                         try shared.element(writer, shared.items[index], depth + 1)
                     }
-                    return writer.buffer
+                } catch {
+                    shared.failures[p] = error
                 }
             }
         }
-        return try (0..<bounds.count).map { try results[$0]!.get() }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
     }
 }
 
-/// What the part writers share: read-only inputs and one result slot each (each worker
-/// writes only its own slot, the caller reads them after `concurrentPerform` returns).
+/// What the part writers share: read-only inputs, one writer and one failure slot each (each
+/// worker uses only its own, the caller reads them after `concurrentPerform` returns).
 private struct PartsBox<Element>: @unchecked Sendable {
     let items: [Element]
     let bounds: [Range<Int>]
+    let writers: [JSONByteWriter]
     let element: (JSONByteWriter, Element, Int) throws -> Void
-    let results: UnsafeMutableBufferPointer<Result<[UInt8], any Error>?>
+    let failures: UnsafeMutableBufferPointer<(any Error)?>
 }

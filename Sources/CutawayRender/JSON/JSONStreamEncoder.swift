@@ -399,7 +399,7 @@ final class JSONByteWriter {
         buffer.removeAll()
     }
 
-    private func writeAll(_ bytes: ArraySlice<UInt8>, to target: Int32? = nil) throws {
+    func writeAll(_ bytes: ArraySlice<UInt8>, to target: Int32? = nil) throws {
         let target = target ?? fd
         try bytes.withUnsafeBytes { raw in
             var offset = 0
