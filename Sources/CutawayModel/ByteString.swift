@@ -19,6 +19,16 @@ public struct ByteString: Hashable, Sendable, Comparable, ExpressibleByStringLit
     public init(_ string: String) { self.bytes = Array(string.utf8) }
     public init(stringLiteral value: String) { self.init(value) }
 
+    /// Compares with a literal (`fsType == "overlay"`) byte for byte, without building a
+    /// `ByteString` (an array) for the literal on every comparison: scans compare every one
+    /// of thousands of mounts this way.
+    public static func == (lhs: ByteString, rhs: StaticString) -> Bool {
+        rhs.withUTF8Buffer { lhs.bytes.elementsEqual($0) }
+    }
+
+    /// The negation of ``==(_:_:)-(ByteString,StaticString)``.
+    public static func != (lhs: ByteString, rhs: StaticString) -> Bool { !(lhs == rhs) }
+
     /// The bytes as a `String` when they are valid UTF-8, otherwise `nil`.
     public var utf8String: String? {
         String(validating: bytes, as: UTF8.self)

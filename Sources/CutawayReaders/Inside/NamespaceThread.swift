@@ -55,12 +55,15 @@ enum NamespaceThread {
         let next = JobCounter()
         let out = UncheckedBox(slots)
         let threads = threadCount(jobs: jobs.count)
-        withoutActuallyEscaping({ (i: Int) in out.value[i] = perform(jobs[i]) }) { perform in
+        withoutActuallyEscaping({ (i: Int, here: inout Whereabouts) in out.value[i] = perform(jobs[i], &here) }) { perform in
             let work = UncheckedBox(perform)
             var started: [pthread_t] = []
             var failure: NamespaceReadError?
             for _ in 0..<threads {
-                switch startThread({ while let i = next.take(below: jobs.count) { work.value(i) } }) {
+                switch startThread({
+                    var here = Whereabouts()
+                    while let i = next.take(below: jobs.count) { work.value(i, &here) }
+                }) {
                 case .success(let thread): started.append(thread)
                 case .failure(let e): failure = e
                 }
@@ -74,20 +77,38 @@ enum NamespaceThread {
         return slots.map { $0 ?? .failure(NamespaceReadError("the worker thread did not run")) }
     }
 
+    /// The namespaces a worker thread is in, as far as it knows: read from
+    /// `/proc/thread-self/ns` the first time a kind is needed, then kept as the thread moves
+    /// (only setns(2) on this thread moves it, and only into the namespace of the file given).
+    struct Whereabouts {
+        private var known: [Kind: UInt64?] = [:]
+
+        /// The thread's namespace of this kind.
+        mutating func inode(_ kind: Kind) -> UInt64? {
+            if let inode = known[kind] { return inode }
+            let inode = currentInode(kind)
+            known[kind] = .some(inode)
+            return inode
+        }
+
+        /// The thread is now in `inode`.
+        mutating func entered(_ kind: Kind, _ inode: UInt64) { known[kind] = .some(inode) }
+    }
+
     /// Opens and enters the job's namespace on the calling (worker) thread, then runs its body.
-    private static func perform<T>(_ job: Job<T>) -> Result<T, NamespaceReadError> {
+    /// The file was checked to be that namespace (nsfs, the job's inode) when it was opened
+    /// (``EnterableNamespace``), so a setns(2) that succeeds has put the thread there.
+    private static func perform<T>(_ job: Job<T>, _ here: inout Whereabouts) -> Result<T, NamespaceReadError> {
         let file: EnterableNamespace
         switch job.open() {
         case .success(let f): file = f
         case .failure(let e): return .failure(e)
         }
-        if currentInode(job.kind) != job.inode {
+        if here.inode(job.kind) != job.inode {
             guard cutaway_setns(file.fd, job.kind.type.cloneFlag) == 0 else {
                 return .failure(.errno("setns into \(job.kind.linkName):\(job.inode)", errno))
             }
-            guard currentInode(job.kind) == job.inode else {
-                return .failure(.init("setns into \(job.kind.linkName):\(job.inode) landed elsewhere"))
-            }
+            here.entered(job.kind, job.inode)
         }
         return .success(job.body())
     }
