@@ -53,6 +53,23 @@ import Testing
         #expect(state.ledger[.init(.uts, 60)]?.threads == [12])
     }
 
+    /// Files read relative to a process directory come back whole, whatever their size around
+    /// the first 4 KiB read, and never beyond the limit.
+    @Test func descriptorReadsReturnWholeFilesUpToTheLimit() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cutaway-test-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try #require(DescriptorDirectory(path: dir.path))
+        for size in [0, 1, 4095, 4096, 4097, 8192, 20_000] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            try Data(bytes).write(to: dir.appendingPathComponent("f\(size)"))
+            #expect(try reader.readFile("f\(size)", limit: 1 << 20) == bytes, "size \(size)")
+            #expect(try reader.readFile("f\(size)", limit: 4096) == Array(bytes.prefix(4096)), "size \(size), limit 4096")
+            #expect(try reader.readFile("f\(size)", limit: 5000) == Array(bytes.prefix(5000)), "size \(size), limit 5000")
+        }
+        #expect(throws: ProcReadError.self) { try reader.readFile("missing", limit: 4096) }
+    }
+
     /// The snapshot's takenAt: RFC 3339 in UTC, as ISO8601DateFormatter writes it by default.
     @Test func takenAtIsRFC3339InUTC() {
         #expect(LiveHost.timestamp(0) == "1970-01-01T00:00:00Z")

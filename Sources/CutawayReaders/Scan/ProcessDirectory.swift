@@ -148,8 +148,27 @@ final class DescriptorDirectory {
         let file = openat(fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard file >= 0 else { throw ProcReadError(errno: Errno(rawValue: errno)) }
         defer { close(file) }
-        var out = [UInt8](repeating: 0, count: 4096)
-        var used = 0
+        // Most proc files (status, stat, cmdline, a short mount table) fit in the first 4 KiB:
+        // read into uninitialized memory (no zero-filling to trim afterwards); longer ones go
+        // on growing.
+        var failure: Int32 = 0
+        var atEnd = false
+        var out = [UInt8](unsafeUninitializedCapacity: min(4096, limit)) { buffer, initialized in
+            initialized = 0
+            while initialized < buffer.count {
+                let n = read(file, buffer.baseAddress! + initialized, buffer.count - initialized)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if n == 0 { atEnd = true; return }
+                initialized += n
+            }
+        }
+        if failure != 0 { throw ProcReadError(errno: Errno(rawValue: failure)) }
+        if atEnd || out.count >= limit { return out }
+        var used = out.count
         while true {
             if used == out.count {
                 guard out.count < limit else { break }
