@@ -79,11 +79,15 @@ public struct NamespaceLedger {
     /// Records that `type:inode` was seen through `path`, and what holds it.
     public mutating func note(_ type: NamespaceType, _ inode: UInt64, via path: @autoclosure () -> String, _ update: (inout Entry) -> Void) {
         let key = SnapshotIndex.NamespaceKey(type, inode)
-        if entries[key] == nil {
-            entries[key] = Entry(type: type, inode: inode, via: path())
+        // One lookup: the entry is updated in place where it is.
+        if let index = entries.index(forKey: key) {
+            update(&entries.values[index])
+        } else {
+            var entry = Entry(type: type, inode: inode, via: path())
+            update(&entry)
+            entries[key] = entry
             order.append(key)
         }
-        update(&entries[key]!)
     }
 }
 

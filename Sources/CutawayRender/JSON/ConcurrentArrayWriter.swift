@@ -1,6 +1,10 @@
 import CutawayModel
 import Dispatch
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// The long arrays of a snapshot (its processes, namespaces and mount tables) written on
 /// every core: the elements are cut into consecutive parts, each part is written by its own
@@ -12,16 +16,17 @@ import Foundation
 /// or spilled as ``JSONByteWriter`` does) before the next round starts, so no more than a
 /// round of the array is held at once.
 extension JSONByteWriter {
-    /// Elements per part at most, so that a round stays small whatever the array's size.
-    static let concurrentPartLimit = 32
     /// Arrays shorter than this are written one element after another.
     static let concurrentMinimum = 64
-    /// The cores this process may use.
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The cores online (sysconf(3); Foundation's ProcessInfo costs more to set up than the
+    /// writing it would schedule).
+    static let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 
     /// Writes `items` as a JSON array at indentation `depth`, each element by `element`
-    /// (called with the writer to write into and the element's indentation).
-    func writeArray<Element>(concurrently items: [Element], depth: Int,
+    /// (called with the writer to write into and the element's indentation), at most
+    /// `partLimit` elements per part, so that a round stays small whatever the array's size
+    /// (a few hundred bytes per namespace or process, tens of KiB per mount table).
+    func writeArray<Element>(concurrently items: [Element], depth: Int, partLimit: Int,
                              _ element: (JSONByteWriter, Element, Int) throws -> Void) throws {
         buffer.append(UInt8(ascii: "["))
         if items.isEmpty { buffer.append(0x0A) }
@@ -32,7 +37,7 @@ extension JSONByteWriter {
                 try element(self, items[index], depth + 1)
             }
         } else {
-            let partSize = max(1, min(Self.concurrentPartLimit, items.count / (workers * 4)))
+            let partSize = max(1, min(partLimit, items.count / (workers * 4)))
             let partsPerRound = workers * 2
             // One writer per part of a round, kept from round to round (buffers and key
             // prefixes made once).

@@ -153,19 +153,19 @@ final class JSONByteWriter {
         }
         // The long arrays of a snapshot: on every core (ConcurrentArrayWriter).
         if T.self == [MountTable].self {
-            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [MountTable].self, capacity: 1) { $0.pointee } }, depth: depth) {
+            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [MountTable].self, capacity: 1) { $0.pointee } }, depth: depth, partLimit: 8) {
                 $0.writeMountTable($1, depth: $2)
             }
             return
         }
         if T.self == [Namespace].self {
-            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [Namespace].self, capacity: 1) { $0.pointee } }, depth: depth) {
+            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [Namespace].self, capacity: 1) { $0.pointee } }, depth: depth, partLimit: 256) {
                 $0.writeNamespace($1, depth: $2)
             }
             return
         }
         if T.self == [ProcessRecord].self {
-            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [ProcessRecord].self, capacity: 1) { $0.pointee } }, depth: depth) {
+            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [ProcessRecord].self, capacity: 1) { $0.pointee } }, depth: depth, partLimit: 128) {
                 try $0.writeProcess($1, depth: $2)
             }
             return
