@@ -193,9 +193,19 @@ import Glibc
               if [ -d cap ] && [ ! -L cap ]; then mv cap cap.old$$ 2>/dev/null && ln -s '\(rootOnly)' cap; rm -f cap; mv cap.old$$ cap 2>/dev/null; fi
             done
             """], outputFile: scratch.path + "/racer.log")
-        defer { kill(racer, SIGKILL); var s: Int32 = 0; waitpid(racer, &s, 0) }
+        var reaped = false
+        func stopRacer() {
+            guard !reaped else { return }
+            reaped = true
+            kill(racer, SIGKILL); var s: Int32 = 0; waitpid(racer, &s, 0)
+            usleep(100_000) // a mv or ln it started may still finish
+        }
+        defer { stopRacer() }
         let r = try #require(try Self.cutaway(timeout: 120, ["capture", cap]))
         creat(stop, 0o600)
+        // The racer stops before anything is checked or removed: the scratch directory can go
+        // as soon as it is last used, and a racer still renaming would leave pieces behind.
+        stopRacer()
         #expect(try FileManager.default.contentsOfDirectory(atPath: rootOnly).isEmpty, "cutaway wrote into the root-only directory")
         // What the capture holds is cutaway's: the directory 0700, command lines 0600.
         if r.status == 0, Self.owner(cap) == 0 {
@@ -203,6 +213,7 @@ import Glibc
             let pid1 = cap + "/1/cmdline"
             if FileManager.default.fileExists(atPath: pid1) { #expect(Self.mode(pid1) == 0o600) }
         }
+        withExtendedLifetime(scratch) {} // removed only now, after the racer stopped
     }
 
     @Test(.enabled(if: HostileFilesTests.canPlant, "skipped: needs root and /usr/bin/setpriv: it runs cutaway as root against files nobody planted (run `sudo swift test`)")) func captureDirectoryIsPrivateAndCommandLinesOwnerOnly() throws {
