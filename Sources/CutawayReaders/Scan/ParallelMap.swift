@@ -12,8 +12,7 @@ enum ParallelMap {
     /// `transform(i)` for `i` in `0..<count`, in order. Runs on `workers` threads when
     /// `concurrent` is set and there is enough work; one after another otherwise.
     static func map<T>(_ count: Int, concurrent: Bool, _ transform: (Int) -> T) -> [T] {
-        guard concurrent, workers > 1, count >= 16 else { return (0..<count).map(transform) }
-        return mapPerWorker(count) { _, i in transform(i) }
+        mapWithWorker(count, concurrent: concurrent) { _, i in transform(i) }
     }
 }
 

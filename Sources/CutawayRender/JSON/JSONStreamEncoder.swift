@@ -130,44 +130,23 @@ final class JSONByteWriter {
     /// `encode(to:)`, closing whatever containers it opened afterwards.
     func writeValue<T: Encodable>(_ value: T, depth: Int) throws {
         if writeScalar(value) { return }
-        // Most of a snapshot: written directly (MountJSONWriter), the same bytes.
-        if T.self == MountTable.self {
-            writeMountTable(withUnsafePointer(to: value) { $0.withMemoryRebound(to: MountTable.self, capacity: 1) { $0.pointee } }, depth: depth)
-            return
-        }
-        if T.self == ProcessRecord.self {
-            try writeProcess(withUnsafePointer(to: value) { $0.withMemoryRebound(to: ProcessRecord.self, capacity: 1) { $0.pointee } }, depth: depth)
-            return
-        }
-        if T.self == Namespace.self {
-            writeNamespace(withUnsafePointer(to: value) { $0.withMemoryRebound(to: Namespace.self, capacity: 1) { $0.pointee } }, depth: depth)
-            return
-        }
-        if T.self == Mount.self {
-            writeMount(withUnsafePointer(to: value) { $0.withMemoryRebound(to: Mount.self, capacity: 1) { $0.pointee } }, depth: depth)
-            return
-        }
-        if T.self == Snapshot.self {
-            try writeSnapshot(withUnsafePointer(to: value) { $0.withMemoryRebound(to: Snapshot.self, capacity: 1) { $0.pointee } }, depth: depth)
-            return
-        }
+        // Most of a snapshot: written directly (MountJSONWriter and its siblings), the same bytes.
+        if T.self == MountTable.self { writeMountTable(reinterpret(value), depth: depth); return }
+        if T.self == ProcessRecord.self { try writeProcess(reinterpret(value), depth: depth); return }
+        if T.self == Namespace.self { writeNamespace(reinterpret(value), depth: depth); return }
+        if T.self == Mount.self { writeMount(reinterpret(value), depth: depth); return }
+        if T.self == Snapshot.self { try writeSnapshot(reinterpret(value), depth: depth); return }
         // The long arrays of a snapshot: on every core (ConcurrentArrayWriter).
         if T.self == [MountTable].self {
-            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [MountTable].self, capacity: 1) { $0.pointee } }, depth: depth, partLimit: 8) {
-                $0.writeMountTable($1, depth: $2)
-            }
+            try writeArray(concurrently: reinterpret(value) as [MountTable], depth: depth, partLimit: 8) { $0.writeMountTable($1, depth: $2) }
             return
         }
         if T.self == [Namespace].self {
-            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [Namespace].self, capacity: 1) { $0.pointee } }, depth: depth, partLimit: 256) {
-                $0.writeNamespace($1, depth: $2)
-            }
+            try writeArray(concurrently: reinterpret(value) as [Namespace], depth: depth, partLimit: 256) { $0.writeNamespace($1, depth: $2) }
             return
         }
         if T.self == [ProcessRecord].self {
-            try writeArray(concurrently: withUnsafePointer(to: value) { $0.withMemoryRebound(to: [ProcessRecord].self, capacity: 1) { $0.pointee } }, depth: depth, partLimit: 128) {
-                try $0.writeProcess($1, depth: $2)
-            }
+            try writeArray(concurrently: reinterpret(value) as [ProcessRecord], depth: depth, partLimit: 128) { try $0.writeProcess($1, depth: $2) }
             return
         }
         let encoder = StreamingEncoder(writer: self, depth: depth)
@@ -180,12 +159,16 @@ final class JSONByteWriter {
         }
     }
 
+    /// `value` as the type `U` it was just compared equal to (`T.self == U.self`): a type
+    /// comparison and no dynamic cast per value.
+    @inline(__always) func reinterpret<T, U>(_ value: T) -> U {
+        withUnsafePointer(to: value) { $0.withMemoryRebound(to: U.self, capacity: 1) { $0.pointee } }
+    }
+
     /// The scalar types of the `Encoder` protocol, without allocating an encoder (a type
     /// comparison, not a dynamic cast, per value).
     @inline(__always) func writeScalar<T>(_ value: T) -> Bool {
-        @inline(__always) func reinterpret<U>(_ type: U.Type) -> U {
-            withUnsafePointer(to: value) { $0.withMemoryRebound(to: U.self, capacity: 1) { $0.pointee } }
-        }
+        @inline(__always) func reinterpret<U>(_ type: U.Type) -> U { self.reinterpret(value) }
         if T.self == String.self { writeString(reinterpret(String.self)) }
         else if T.self == Int32.self { writeInteger(reinterpret(Int32.self)) }
         else if T.self == UInt64.self { writeInteger(reinterpret(UInt64.self)) }
